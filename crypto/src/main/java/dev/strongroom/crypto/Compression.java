@@ -1,0 +1,68 @@
+package dev.strongroom.crypto;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import dev.strongroom.format.IntegrityException;
+import dev.strongroom.format.MalformedDataException;
+
+/**
+ * Optional zstd compression of object plaintext. An object is stored compressed only when
+ * that saves at least 1/32 of its size; decompression is bounded by the plaintext length the
+ * authenticated pack header states, so a decompression bomb is refused before it allocates.
+ */
+public final class Compression {
+    public static final int NONE = 0;
+    public static final int ZSTD = 1;
+    public static final int DEFAULT_LEVEL = 3;
+
+    private Compression() {
+    }
+
+    /** The stored form: either the plaintext itself ({@link #NONE}) or a zstd frame. */
+    public record Result(int method, byte[] data) {
+    }
+
+    public static Result compress(byte[] plain, int level) {
+        if (level <= 0 || plain.length < 64) {
+            return new Result(NONE, plain);
+        }
+        byte[] out = new byte[(int) Zstd.compressBound(plain.length)];
+        long n = Zstd.compressByteArray(out, 0, out.length, plain, 0, plain.length, level);
+        if (Zstd.isError(n) || n > plain.length - (plain.length >> 5)) {
+            return new Result(NONE, plain);
+        }
+        return new Result(ZSTD, java.util.Arrays.copyOf(out, (int) n));
+    }
+
+    /** Restores exactly {@code plainLength} bytes, or throws. */
+    public static byte[] decompress(int method, byte[] stored, int plainLength) {
+        switch (method) {
+            case NONE -> {
+                if (stored.length != plainLength) {
+                    throw new IntegrityException("object length " + stored.length + " differs from the stated " + plainLength);
+                }
+                return stored;
+            }
+            case ZSTD -> {
+                long declared = Zstd.getFrameContentSize(stored);
+                if (declared != plainLength) {
+                    throw new IntegrityException("compressed object declares " + declared
+                            + " bytes, not the stated " + plainLength + " (refusing to decompress)");
+                }
+                byte[] out = new byte[plainLength];
+                long n;
+                try {
+                    n = Zstd.decompressByteArray(out, 0, plainLength, stored, 0, stored.length);
+                } catch (ZstdException e) {
+                    throw new IntegrityException("compressed object does not decompress within "
+                            + plainLength + " bytes: " + e.getMessage());
+                }
+                if (Zstd.isError(n) || n != plainLength) {
+                    throw new IntegrityException("compressed object does not decompress to " + plainLength + " bytes");
+                }
+                return out;
+            }
+            default -> throw new MalformedDataException("unknown compression method " + method);
+        }
+    }
+}
