@@ -1,0 +1,576 @@
+package dev.strongroom.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strongroom.client.BackupOptions;
+import dev.strongroom.client.Client;
+import dev.strongroom.client.Home;
+import dev.strongroom.client.Vault;
+import dev.strongroom.client.Verifier;
+import dev.strongroom.format.InvalidInputException;
+import dev.strongroom.format.StrongroomException;
+import dev.strongroom.format.Tree;
+import dev.strongroom.server.StrongroomServer;
+import dev.strongroom.server.TlsIdentity;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code strongroom} command line: a thin layer over the client SDK and the server.
+ * Exit codes (one place: {@link #exitCode}): 0 ok, 1 other error, 2 usage, 3 security
+ * failure, 4 not found, 5 server unreachable.
+ */
+@Command(name = "strongroom", mixinStandardHelpOptions = true, version = "strongroom " + StrongroomServer.VERSION,
+        description = "End-to-end encrypted storage with no master key.%n",
+        subcommands = {Main.ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
+            Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class},
+        footer = {"", "Exit codes: 0 ok, 1 other error, 2 usage, 3 security failure (authentication, verification,",
+            "rollback, bad signature), 4 not found, 5 server unreachable."})
+public final class Main implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    final Io io;
+
+    Main(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, Io.system());
+        System.out.flush();
+        if (code != Integer.MIN_VALUE) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command line; returns the exit code. */
+    public static int run(String[] args, Io io) {
+        Main main = new Main(io);
+        CommandLine cl = new CommandLine(main, new Factory(main));
+        cl.setOut(new java.io.PrintWriter(io.out(), true));
+        cl.setErr(new java.io.PrintWriter(io.err(), true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            report(io, json(ex.getCommandLine()), "usage: " + ex.getMessage()
+                    + "\n(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')", 2);
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            int code = exitCode(ex);
+            String msg = ex instanceof StrongroomException ? ex.getMessage()
+                    : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            report(io, json(c), msg, code);
+            return code;
+        });
+        return cl.execute(args);
+    }
+
+    /** The one mapping from failures to exit codes. */
+    static int exitCode(Throwable t) {
+        if (t instanceof StrongroomException s) {
+            return s.exitCode();
+        }
+        if (t instanceof CommandLine.ParameterException) {
+            return 2;
+        }
+        return 1;
+    }
+
+    private static boolean json(CommandLine c) {
+        try {
+            return c.getCommand() instanceof JsonOption j && j.json();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void report(Io io, boolean json, String message, int code) {
+        if (json) {
+            ObjectNode n = io.obj().put("error", message).put("code", code);
+            try {
+                io.err().println(Io.JSON.writeValueAsString(n));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                io.err().println(message);
+            }
+        } else {
+            io.err().println("strongroom: " + message);
+        }
+    }
+
+    /** Gives commands access to the shared {@link Io}. */
+    private record Factory(Main main) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == Main.class) {
+                return cls.cast(main);
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    interface JsonOption {
+        boolean json();
+    }
+
+    /** Options every device command takes. */
+    static final class HomeOption {
+        @Option(names = "--home", paramLabel = "DIR",
+                description = "This device's state folder (default: $STRONGROOM_HOME, else XDG places).")
+        Path home;
+
+        Home resolve(Io io) {
+            return Home.resolve(Optional.ofNullable(home), io.env());
+        }
+    }
+
+    abstract static class DeviceCommand implements Callable<Integer>, JsonOption {
+        @ParentCommand
+        Object parent;
+
+        @Mixin
+        HomeOption homeOption;
+
+        @Option(names = "--json", description = "Print JSON lines instead of text.")
+        boolean json;
+
+        @Override
+        public boolean json() {
+            return json;
+        }
+
+        Io io() {
+            Object p = parent;
+            while (!(p instanceof Main)) {
+                p = ((Sub) p).parentCommand();
+            }
+            return ((Main) p).io;
+        }
+
+        Client open() {
+            return Client.open(homeOption.resolve(io()), Client.RemoteFactory.https());
+        }
+    }
+
+    interface Sub {
+        Object parentCommand();
+    }
+
+    // ================================================================== server
+
+    @Command(name = "server", description = {
+        "Runs the Strongroom server on the embedded defaults (SQLite + a folder of packs, HTTPS).",
+        "Prints its URL and the line 'fingerprint SHA256:<hex>' that clients pin."},
+            subcommands = ServerCmd.FingerprintCmd.class)
+    static final class ServerCmd implements Callable<Integer>, Sub {
+        @ParentCommand
+        Main main;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Data folder (default: $XDG_DATA_HOME/strongroom-server or ~/.local/share/strongroom-server).")
+        Path data;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8443",
+                description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+        String listen;
+
+        @Override
+        public Object parentCommand() {
+            return main;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = data != null ? data : StrongroomServer.defaultDataDir();
+            InetSocketAddress addr = parseListen(listen);
+            ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.strongroom");
+            l.setLevel(ch.qos.logback.classic.Level.INFO);
+            StrongroomServer s = StrongroomServer.start(dir, addr);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // shutting down
+                }
+            }));
+            Io io = main.io;
+            io.out().println("Strongroom server " + StrongroomServer.VERSION);
+            io.out().println("data " + dir.toAbsolutePath());
+            io.out().println("url " + s.url());
+            io.out().println(s.tls().fingerprintLine());
+            io.out().flush();
+            s.join();
+            return 0;
+        }
+
+        static InetSocketAddress parseListen(String s) {
+            int i = s.lastIndexOf(':');
+            if (i <= 0) {
+                throw new InvalidInputException("--listen takes HOST:PORT, e.g. 127.0.0.1:8443");
+            }
+            String host = s.substring(0, i).replace("[", "").replace("]", "");
+            try {
+                int port = Integer.parseInt(s.substring(i + 1));
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return new InetSocketAddress(host, port);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--listen port must be 0-65535");
+            }
+        }
+
+        @Command(name = "fingerprint", description = "Prints the server's 'fingerprint SHA256:<hex>' line.")
+        static final class FingerprintCmd implements Callable<Integer> {
+            @ParentCommand
+            ServerCmd server;
+
+            @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default as for 'server').")
+            Path data;
+
+            @Override
+            public Integer call() throws Exception {
+                Path dir = data != null ? data : server.data != null ? server.data : StrongroomServer.defaultDataDir();
+                Path f = dir.resolve("tls.p12");
+                if (!Files.exists(f)) {
+                    throw new dev.strongroom.format.NotFoundException("no server identity in " + dir
+                            + "; start the server there once");
+                }
+                server.main.io.out().println(TlsIdentity.load(f).fingerprintLine());
+                return 0;
+            }
+        }
+    }
+
+    // ================================================================== init
+
+    @Command(name = "init", description = {"Creates a new account with this device as its first device.",
+        "Prints the account id, the device id and the recovery code (shown once: store it offline)."})
+    static final class InitCmd extends DeviceCommand implements Sub {
+        @Option(names = "--server", required = true, paramLabel = "URL", description = "Server URL, https://host:port.")
+        URI server;
+
+        @Option(names = "--server-fingerprint", required = true, paramLabel = "SHA256:HEX",
+                description = "The server's key fingerprint, as the server printed it.")
+        String fingerprint;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "A name for this device (default: the host name).")
+        String name;
+
+        @Override
+        public Object parentCommand() {
+            return parent;
+        }
+
+        @Override
+        public Integer call() {
+            Io io = io();
+            String device = name != null ? name : hostName();
+            Client.InitResult r = Client.init(homeOption.resolve(io), server, fingerprint, device,
+                    Client.RemoteFactory.https());
+            if (json) {
+                io.jsonLine(io.obj().put("account_id", r.account().hex()).put("device_id", r.device().hex())
+                        .put("recovery_code", r.recoveryCode()));
+            } else {
+                io.out().println("Account created; this device is its first device.");
+                io.out().println("  account id:    " + r.account().hex());
+                io.out().println("  device id:     " + r.device().hex());
+                io.out().println("  recovery code: " + r.recoveryCode());
+                io.out().println();
+                io.out().println("Write the recovery code down now and keep it offline, away from this device:");
+                io.out().println("it is shown only this once. With the account id and the code you can recover");
+                io.out().println("the account if every device is lost; nobody else, the server included, can.");
+            }
+            return 0;
+        }
+
+        private static String hostName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "device";
+            }
+        }
+    }
+
+    // ================================================================== vault
+
+    @Command(name = "vault", description = "Creates and lists vaults.",
+            subcommands = {VaultCmd.Create.class, VaultCmd.ListCmd.class})
+    static final class VaultCmd implements Runnable, Sub {
+        @ParentCommand
+        Main main;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Object parentCommand() {
+            return main;
+        }
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "use 'vault create NAME' or 'vault list'");
+        }
+
+        @Command(name = "create", description = "Creates a vault (with no version yet).")
+        static final class Create extends DeviceCommand implements Sub {
+            @Parameters(paramLabel = "NAME", description = "The vault's name (encrypted; the server never sees it).")
+            String name;
+
+            @Override
+            public Object parentCommand() {
+                return parent;
+            }
+
+            @Override
+            public Integer call() {
+                try (Client c = open()) {
+                    Client.VaultInfo v = c.createVault(name);
+                    if (json) {
+                        io().jsonLine(io().obj().put("id", v.id().hex()).put("name", v.name()));
+                    } else {
+                        io().out().println("Created vault '" + v.name() + "' (" + v.id().hex() + ").");
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "list", description = "Lists the account's vaults.")
+        static final class ListCmd extends DeviceCommand implements Sub {
+            @Override
+            public Object parentCommand() {
+                return parent;
+            }
+
+            @Override
+            public Integer call() {
+                try (Client c = open()) {
+                    for (Client.VaultInfo v : c.vaults()) {
+                        if (json) {
+                            io().jsonLine(io().obj().put("id", v.id().hex()).put("name", v.name()));
+                        } else {
+                            io().out().println(v.id().hex() + "  " + v.name());
+                        }
+                    }
+                }
+                return 0;
+            }
+        }
+    }
+
+    // ================================================================== backup and friends
+
+    abstract static class VaultCommand extends DeviceCommand implements Sub {
+        @Option(names = "--vault", required = true, paramLabel = "NAME", description = "The vault (name or id).")
+        String vault;
+
+        @Override
+        public Object parentCommand() {
+            return parent;
+        }
+    }
+
+    abstract static class VersionedCommand extends VaultCommand {
+        @Option(names = "--version", paramLabel = "N", description = "Version (sequence number); default: the newest.")
+        Long version;
+    }
+
+    @Command(name = "backup", description = {"Stores the contents of DIR as a new version of the vault.",
+        "Each version is a full snapshot; unchanged data is not uploaded again."})
+    static final class BackupCmd extends VaultCommand {
+        @Parameters(paramLabel = "DIR", description = "The folder whose contents become the vault's root.")
+        Path dir;
+
+        @Option(names = {"-m", "--message"}, paramLabel = "TEXT", defaultValue = "", description = "A message for the version.")
+        String message;
+
+        @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "3",
+                description = "zstd level, 0 to store uncompressed (default: ${DEFAULT-VALUE}).")
+        int level;
+
+        @Override
+        public Integer call() {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault);
+                 ProgressPrinter p = new ProgressPrinter(io.err(), io.terminal() && !json, "backup")) {
+                Vault.BackupResult r = v.backup(dir, new BackupOptions(message, level, 0), p);
+                double secs = p.seconds();
+                p.close();
+                if (json) {
+                    io.jsonLine(io.obj().put("message_type", "summary").put("seq", r.version().seq())
+                            .put("files", r.files()).put("bytes", r.bytes()).put("new_bytes", r.newBytes())
+                            .put("new_packs", r.newPacks()).put("warnings", r.warnings())
+                            .put("seconds", Math.round(secs * 1000) / 1000.0));
+                } else {
+                    io.out().printf("Version %d of '%s': %d files, %s; uploaded %s in %d packs (%.1fs)%s%n",
+                            r.version().seq(), v.name(), r.files(), ProgressPrinter.human(r.bytes()),
+                            ProgressPrinter.human(r.newBytes()), r.newPacks(), secs,
+                            r.warnings() > 0 ? "; " + r.warnings() + " warnings" : "");
+                }
+                return r.warnings() > 0 ? 1 : 0;
+            }
+        }
+    }
+
+    @Command(name = "log", description = "Lists the vault's versions: seq, time, files, bytes.")
+    static final class LogCmd extends VaultCommand {
+        @Override
+        public Integer call() {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault)) {
+                for (Vault.Version ver : v.log()) {
+                    String time = Instant.ofEpochMilli(ver.timeMillis()).toString();
+                    if (json) {
+                        io.jsonLine(io.obj().put("seq", ver.seq()).put("time", time).put("files", ver.files())
+                                .put("bytes", ver.bytes()).put("message", ver.message())
+                                .put("author", ver.author().hex()).put("hash", ver.hash().hex()));
+                    } else {
+                        io.out().printf("%5d  %s  %8d files  %10s  %s%n", ver.seq(), time, ver.files(),
+                                ProgressPrinter.human(ver.bytes()), ver.message());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "Lists files of a version (the root, or PATH).")
+    static final class LsCmd extends VersionedCommand {
+        @Parameters(paramLabel = "PATH", arity = "0..1", defaultValue = "/", description = "A path in the vault.")
+        String path;
+
+        @Option(names = {"-r", "--recursive"}, description = "List sub-folders too.")
+        boolean recursive;
+
+        @Override
+        public Integer call() {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault)) {
+                Vault.Version ver = v.version(Optional.ofNullable(version));
+                for (Vault.Listing l : v.list(ver, path, recursive)) {
+                    Tree.Entry e = l.entry();
+                    String type = switch (e) {
+                        case Tree.FileEntry f -> "file";
+                        case Tree.DirEntry d -> "dir";
+                        case Tree.SymlinkEntry s -> "symlink";
+                    };
+                    long size = e instanceof Tree.FileEntry f ? f.size() : 0;
+                    String mtime = Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos()).toString();
+                    if (json) {
+                        ObjectNode n = io.obj().put("path", l.path()).put("type", type).put("mode",
+                                String.format("%04o", e.mode())).put("size", size).put("mtime", mtime);
+                        if (e instanceof Tree.SymlinkEntry s) {
+                            n.put("target", s.target());
+                        }
+                        io.jsonLine(n);
+                    } else {
+                        String t = type.equals("dir") ? "d" : type.equals("symlink") ? "l" : "-";
+                        io.out().printf("%s%s %12d %s %s%s%n", t, perms(e.mode()), size, mtime, l.path(),
+                                e instanceof Tree.SymlinkEntry s ? " -> " + s.target() : "");
+                    }
+                }
+            }
+            return 0;
+        }
+
+        static String perms(int mode) {
+            StringBuilder sb = new StringBuilder();
+            String rwx = "rwx";
+            for (int i = 8; i >= 0; i--) {
+                sb.append((mode & (1 << i)) != 0 ? rwx.charAt(2 - i % 3) : '-');
+            }
+            return sb.toString();
+        }
+    }
+
+    @Command(name = "cat", description = "Writes a file's contents to standard output.")
+    static final class CatCmd extends VersionedCommand {
+        @Parameters(paramLabel = "PATH", description = "The file's path in the vault.")
+        String path;
+
+        @Override
+        public Integer call() throws Exception {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault)) {
+                Vault.Version ver = v.version(Optional.ofNullable(version));
+                OutputStream out = new BufferedOutputStream(io.out(), 1 << 16);
+                v.cat(ver, path, out);
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", description = {"Recreates a version (or PATH in it) in the target folder.",
+        "Never writes outside the target; a file that fails verification leaves no partial file behind."})
+    static final class RestoreCmd extends VersionedCommand {
+        @Option(names = "--target", required = true, paramLabel = "DIR", description = "Where to restore (created if missing).")
+        Path target;
+
+        @Parameters(paramLabel = "PATH", arity = "0..1", defaultValue = "/", description = "A path in the vault (default: all).")
+        String path;
+
+        @Override
+        public Integer call() {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault);
+                 ProgressPrinter p = new ProgressPrinter(io.err(), io.terminal() && !json, "restore")) {
+                Vault.Version ver = v.version(Optional.ofNullable(version));
+                Vault.RestoreResult r = v.restore(ver, path, target, p);
+                double secs = p.seconds();
+                p.close();
+                if (json) {
+                    io.jsonLine(io.obj().put("message_type", "summary").put("seq", ver.seq()).put("files", r.files())
+                            .put("bytes", r.bytes()).put("dirs", r.dirs()).put("links", r.links())
+                            .put("seconds", Math.round(secs * 1000) / 1000.0));
+                } else {
+                    io.out().printf("Restored version %d: %d files, %s, %d folders, %d links into %s (%.1fs)%n",
+                            ver.seq(), r.files(), ProgressPrinter.human(r.bytes()), r.dirs(), r.links(), target, secs);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = {"Downloads every pack and authenticates every object and every version.",
+        "Skips all caches. Exit 3 names the first object that failed."})
+    static final class VerifyCmd extends VaultCommand {
+        @Override
+        public Integer call() {
+            Io io = io();
+            try (Client c = open(); Vault v = c.vault(vault);
+                 ProgressPrinter p = new ProgressPrinter(io.err(), io.terminal() && !json, "verify")) {
+                Verifier.Report r = v.verify(p);
+                p.close();
+                if (json) {
+                    io.jsonLine(io.obj().put("message_type", "summary").put("ok", true).put("packs", r.packs())
+                            .put("objects", r.objects()).put("versions", r.versions()).put("bytes", r.packBytes()));
+                } else {
+                    io.out().printf("Vault '%s' verified: %d packs (%s), %d objects, %d versions; no problems.%n",
+                            v.name(), r.packs(), ProgressPrinter.human(r.packBytes()), r.objects(), r.versions());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.strongroom.client;
+
+import dev.strongroom.crypto.AccountRootKey;
+import dev.strongroom.crypto.Envelope;
+import dev.strongroom.crypto.IdentityKeys;
+import dev.strongroom.crypto.RecoveryBlob;
+import dev.strongroom.crypto.RecoveryCode;
+import dev.strongroom.crypto.SealContext;
+import dev.strongroom.crypto.VaultKey;
+import dev.strongroom.format.AccountId;
+import dev.strongroom.format.ChainEntry;
+import dev.strongroom.format.DeviceChain;
+import dev.strongroom.format.DeviceId;
+import dev.strongroom.format.IntegrityException;
+import dev.strongroom.format.InvalidInputException;
+import dev.strongroom.format.NotFoundException;
+import dev.strongroom.format.PublicIdentity;
+import dev.strongroom.format.SignatureDomain;
+import dev.strongroom.format.Suite;
+import dev.strongroom.format.VaultId;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SDK's entry point: one device of one account, talking to one server.
+ *
+ * <pre>{@code
+ * try (Client c = Client.open(Home.at(dir), RemoteFactory.https())) {
+ *     Vault v = c.vault("photos");
+ *     v.backup(Path.of("/home/me/Pictures"), BackupOptions.DEFAULT, Progress.NONE);
+ * }
+ * }</pre>
+ *
+ * <p>Opening replays and verifies the whole device chain against the account id this device
+ * holds, and opens this device's account-root-key envelope; nothing is taken on trust from
+ * the server.
+ */
+public final class Client implements AutoCloseable {
+    private final Home home;
+    private final Home.Config config;
+    private final IdentityKeys device;
+    private final Remote remote;
+    private final DeviceChain chain;
+    private final Map<Long, AccountRootKey> arks = new HashMap<>();
+
+    private Client(Home home, Home.Config config, IdentityKeys device, Remote remote, DeviceChain chain) {
+        this.home = home;
+        this.config = config;
+        this.device = device;
+        this.remote = remote;
+        this.chain = chain;
+    }
+
+    /** Creates a remote for a server, pinned to its key fingerprint, acting as a device. */
+    @FunctionalInterface
+    public interface RemoteFactory {
+        Remote connect(URI server, String fingerprint, AccountId account, IdentityKeys device);
+
+        static RemoteFactory https() {
+            return HttpRemote::new;
+        }
+    }
+
+    /** What {@link #init} reports once: show it to the user. */
+    public record InitResult(AccountId account, DeviceId device, String recoveryCode) {
+    }
+
+    /**
+     * Creates a new account with this home as its first device: device, sharing and recovery
+     * identities, the recovery code, the root key, the co-signed genesis entry, the recovery
+     * blob and the envelopes; registers them with the server; then writes the home.
+     */
+    public static InitResult init(Home home, URI server, String fingerprint, String deviceName, RemoteFactory factory) {
+        home.requireEmpty();
+        IdentityKeys device = IdentityKeys.generate();
+        IdentityKeys sharing = IdentityKeys.generate();
+        IdentityKeys recovery = IdentityKeys.generate();
+        RecoveryCode code = RecoveryCode.generate();
+        try (AccountRootKey ark = AccountRootKey.generate(1)) {
+            ChainEntry.Genesis g = new ChainEntry.Genesis(Suite.CURRENT, device.publicIdentity(),
+                    sharing.publicIdentity(), recovery.publicIdentity(), ark.epoch(), ark.commitment());
+            ChainEntry unsigned = new ChainEntry(Suite.CURRENT, 0, ChainEntry.NO_PREV, System.currentTimeMillis(), g,
+                    List.of());
+            byte[] body = unsigned.signedBody();
+            ChainEntry genesis = new ChainEntry(Suite.CURRENT, 0, ChainEntry.NO_PREV, unsigned.timeMillis(), g, List.of(
+                    new ChainEntry.Signed(ChainEntry.Role.DEVICE, device.sign(SignatureDomain.CHAIN_ENTRY, body)),
+                    new ChainEntry.Signed(ChainEntry.Role.RECOVERY, recovery.sign(SignatureDomain.CHAIN_ENTRY, body))));
+            AccountId account = genesis.verifyGenesis(null);
+            byte[] blob = RecoveryBlob.seal(recovery, code);
+            List<Remote.EnvelopeUpload> envs = List.of(
+                    new Remote.EnvelopeUpload(1, device.id(), Envelope.seal(account, ark, device, device.publicIdentity())),
+                    new Remote.EnvelopeUpload(1, recovery.id(),
+                            Envelope.seal(account, ark, device, recovery.publicIdentity())));
+            byte[] sharingWrap = ark.key().seal(sharing.exportPrivate(),
+                    new SealContext.SharingKey(Suite.CURRENT, account, ark.epoch()));
+            try (Remote r = factory.connect(server, fingerprint, account, device)) {
+                r.createAccount(new Remote.AccountCreation(account, genesis.encode(), blob, envs, sharingWrap));
+            }
+            home.writeDeviceKey(device.exportPrivate());
+            home.writeConfig(new Home.Config(server, fingerprint, account, device.id(), deviceName));
+            return new InitResult(account, device.id(), code.display());
+        }
+    }
+
+    /** Opens this home's device: loads keys, fetches and verifies the device chain. */
+    public static Client open(Home home, RemoteFactory factory) {
+        Home.Config cfg = home.config();
+        IdentityKeys device = IdentityKeys.importPrivate(home.deviceKey());
+        if (!device.id().equals(cfg.device())) {
+            throw new IntegrityException("the device key does not match this home's device id");
+        }
+        Remote remote = factory.connect(cfg.server(), cfg.fingerprint(), cfg.account(), device);
+        try {
+            DeviceChain chain = DeviceChain.verify(remote.chain(cfg.account()), cfg.account());
+            PublicIdentity me = chain.trustedDevice(device.id());
+            if (!me.equals(device.publicIdentity())) {
+                throw new IntegrityException("the device chain lists other keys for this device");
+            }
+            return new Client(home, cfg, device, remote, chain);
+        } catch (RuntimeException e) {
+            remote.close();
+            throw e;
+        }
+    }
+
+    public Home home() {
+        return home;
+    }
+
+    public Home.Config config() {
+        return config;
+    }
+
+    public AccountId account() {
+        return config.account();
+    }
+
+    public DeviceId deviceId() {
+        return device.id();
+    }
+
+    public DeviceChain chain() {
+        return chain;
+    }
+
+    Remote remote() {
+        return remote;
+    }
+
+    IdentityKeys device() {
+        return device;
+    }
+
+    /** The account root key of an epoch, opened from this device's envelope and checked against the chain. */
+    synchronized AccountRootKey ark(long epoch) {
+        AccountRootKey k = arks.get(epoch);
+        if (k == null) {
+            byte[] env = remote.envelope(epoch, device.id());
+            Envelope.Header h = Envelope.peek(env);
+            PublicIdentity sender = chain.trustedDevice(h.sender());
+            k = Envelope.open(env, account(), epoch, sender, device, chain.arkCommitment(epoch));
+            arks.put(epoch, k);
+        }
+        return k;
+    }
+
+    /** A vault as listed: id and name. */
+    public record VaultInfo(VaultId id, String name) {
+    }
+
+    /** All vaults of the account, with their names decrypted. */
+    public List<VaultInfo> vaults() {
+        List<VaultInfo> out = new ArrayList<>();
+        for (Remote.VaultListing l : remote.vaults()) {
+            try (VaultKeys keys = openKeys(l)) {
+                out.add(new VaultInfo(l.vault(), keys.name()));
+            }
+        }
+        return out;
+    }
+
+    private VaultKeys openKeys(Remote.VaultListing l) {
+        Map<Long, byte[]> records = new HashMap<>();
+        for (Remote.KeyRecord r : l.keyRecords()) {
+            if (records.put(r.epoch(), r.record()) != null) {
+                throw new IntegrityException("the server listed two key records for one epoch of a vault");
+            }
+        }
+        return VaultKeys.open(account(), l.vault(), records, this::ark);
+    }
+
+    /** Creates a vault (no version yet). Names are unique within an account. */
+    public VaultInfo createVault(String name) {
+        checkVaultName(name);
+        for (VaultInfo v : vaults()) {
+            if (v.name().equals(name)) {
+                throw new InvalidInputException("a vault named '" + name + "' already exists");
+            }
+        }
+        byte[] id = new byte[VaultId.LENGTH];
+        new SecureRandom().nextBytes(id);
+        VaultId vault = new VaultId(id);
+        AccountRootKey ark = ark(chain.currentArkEpoch());
+        try (VaultKey key = VaultKey.generate(vault)) {
+            byte[] record = VaultKeys.record(account(), ark, key, name);
+            if (!remote.createVault(vault, key.epoch(), record)) {
+                throw new IntegrityException("the server claims a fresh random vault id already exists");
+            }
+        }
+        return new VaultInfo(vault, name);
+    }
+
+    static void checkVaultName(String name) {
+        if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new InvalidInputException("a vault name must be 1-100 printable characters");
+        }
+    }
+
+    /** Opens a vault by name (or by id in hex). */
+    public Vault vault(String nameOrId) {
+        for (Remote.VaultListing l : remote.vaults()) {
+            VaultKeys keys = openKeys(l);
+            if (keys.name().equals(nameOrId) || l.vault().hex().equals(nameOrId)) {
+                return new Vault(this, keys);
+            }
+            keys.close();
+        }
+        throw new NotFoundException("no vault named '" + nameOrId + "'; 'strongroom vault list' shows the vaults");
+    }
+
+    @Override
+    public void close() {
+        arks.values().forEach(AccountRootKey::close);
+        remote.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.strongroom.client;
+
+import dev.strongroom.crypto.IdentityKeys;
+import dev.strongroom.crypto.SealContext;
+import dev.strongroom.crypto.VaultKey;
+import dev.strongroom.format.Commit;
+import dev.strongroom.format.CommitHeader;
+import dev.strongroom.format.Decoder;
+import dev.strongroom.format.DeviceChain;
+import dev.strongroom.format.Digest;
+import dev.strongroom.format.Encoder;
+import dev.strongroom.format.HybridSignature;
+import dev.strongroom.format.IntegrityException;
+import dev.strongroom.format.PublicIdentity;
+import dev.strongroom.format.SignatureDomain;
+import dev.strongroom.format.VaultId;
+
+/**
+ * Seals and verifies commits (docs/format.md, "Commits"). A stored commit is
+ * {@code header || signature || sealed}, where
+ * <pre>sealed := u32 key_epoch || box(commit) in context Commit(account, vault, key_epoch, seq)</pre>
+ * and the header's {@code commit_hash} is SHA-256 over {@code sealed}.
+ */
+final class CommitCodec {
+    private CommitCodec() {
+    }
+
+    /** A commit that passed every check. */
+    record Verified(CommitHeader header, Commit commit, Digest hash) {
+    }
+
+    static Remote.StoredCommit seal(Commit commit, VaultKey key, IdentityKeys author) {
+        byte[] box = key.metadataKey().seal(commit.encode(),
+                new SealContext.Commit(commit.suite(), commit.account(), commit.vault(), key.epoch(), commit.seq()));
+        byte[] sealed = new Encoder(box.length + 4).u32(key.epoch()).raw(box).toBytes();
+        CommitHeader h = new CommitHeader(commit.suite(), commit.account(), commit.vault(), commit.seq(),
+                commit.parent(), Commit.hashOfSealed(sealed), commit.author());
+        byte[] header = h.encode();
+        HybridSignature sig = author.sign(SignatureDomain.COMMIT_HEADER, header);
+        return new Remote.StoredCommit(header, sig.bytes(), sealed);
+    }
+
+    /**
+     * Verifies a stored commit of {@code vault}: header for this account and vault, author a
+     * trusted device of the verified chain, signature, hash of the sealed body, the body
+     * opening under the vault's key, and the body agreeing with the header.
+     */
+    static Verified verify(Remote.StoredCommit stored, VaultId vault, DeviceChain chain, VaultKeys keys) {
+        CommitHeader h = CommitHeader.decode(stored.header(), chain.minSuite());
+        if (!h.vault().equals(vault) || !h.account().equals(chain.account())) {
+            throw new IntegrityException("commit " + h.seq() + " belongs to another vault or account");
+        }
+        PublicIdentity author = chain.trustedDevice(h.author());
+        h.verify(author.signing(), new HybridSignature(stored.signature()));
+        Digest hash = Commit.hashOfSealed(stored.sealed());
+        if (!hash.equals(h.commitHash())) {
+            throw new IntegrityException("commit " + h.seq() + " does not match the hash its signed header names");
+        }
+        Decoder d = new Decoder(stored.sealed(), "sealed commit");
+        long epoch = d.u32();
+        byte[] box = d.raw(d.remaining());
+        VaultKey key = keys.epoch(epoch);
+        byte[] plain = key.metadataKey().open(box,
+                new SealContext.Commit(h.suite(), h.account(), vault, epoch, h.seq()));
+        Commit c = Commit.decode(plain, chain.minSuite());
+        if (!h.describes(c) || c.keyEpoch() != epoch) {
+            throw new IntegrityException("commit " + h.seq() + " body disagrees with its signed header");
+        }
+        return new Verified(h, c, hash);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.strongroom.client;
+
+import dev.strongroom.crypto.SealContext;
+import dev.strongroom.crypto.SealedBlob;
+import dev.strongroom.crypto.VaultKey;
+import dev.strongroom.format.Digest;
+import dev.strongroom.format.PackHeader;
+import dev.strongroom.format.PackId;
+import dev.strongroom.format.PackLayout;
+import dev.strongroom.format.Suite;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds one pack (docs/format.md, "Packs"): prefix, sealed blobs, random padding to the
+ * Padmé size, the sealed header (which carries the SHA-256 of everything before it) and the
+ * trailer. Not thread-safe; {@link Packer} serializes access.
+ */
+final class PackWriter {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final VaultKey key;
+    private final PackId id;
+    private final List<SealedBlob> blobs = new ArrayList<>();
+    private final List<PackHeader.Entry> entries = new ArrayList<>();
+    private long size = PackLayout.PREFIX_LENGTH;
+
+    PackWriter(VaultKey key) {
+        this.key = key;
+        byte[] b = new byte[PackId.LENGTH];
+        RANDOM.nextBytes(b);
+        this.id = new PackId(b);
+    }
+
+    PackId id() {
+        return id;
+    }
+
+    /** Bytes of blobs so far (plus the prefix). */
+    long size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return blobs.isEmpty();
+    }
+
+    /** Adds a blob; returns its entry (offset within this pack). */
+    PackHeader.Entry add(SealedBlob blob) {
+        PackHeader.Entry e = new PackHeader.Entry(blob.type(), blob.id(), blob.compression(), size,
+                blob.sealedLength(), blob.plainLength());
+        blobs.add(blob);
+        entries.add(e);
+        size += blob.sealedLength();
+        return e;
+    }
+
+    /** A finished pack: its bytes and its header entries. */
+    record Finished(PackId id, long keyEpoch, byte[] data, List<PackHeader.Entry> entries) {
+    }
+
+    Finished finish() {
+        Suite suite = Suite.CURRENT;
+        int fixed = PackHeader.fixedLength(entries.size());
+        // sealed header = fixed + pad + box overhead, rounded up to the header quantum
+        int overhead = dev.strongroom.crypto.SymmetricKey.OVERHEAD;
+        int sealedHeader = roundUp(fixed + overhead, PackLayout.HEADER_QUANTUM);
+        int headerPad = sealedHeader - fixed - overhead;
+        long unpadded = size + sealedHeader + PackLayout.TRAILER_LENGTH;
+        long total = PackLayout.padme(unpadded);
+        int padding = (int) (total - unpadded);
+        if (total > PackLayout.MAX_PACK_SIZE) {
+            throw new IllegalStateException("pack too large");
+        }
+        byte[] out = new byte[(int) total];
+        System.arraycopy(PackLayout.prefix(suite), 0, out, 0, PackLayout.PREFIX_LENGTH);
+        int o = PackLayout.PREFIX_LENGTH;
+        for (SealedBlob b : blobs) {
+            System.arraycopy(b.box(), 0, out, o, b.sealedLength());
+            o += b.sealedLength();
+        }
+        byte[] pad = new byte[padding];
+        RANDOM.nextBytes(pad);
+        System.arraycopy(pad, 0, out, o, padding);
+        o += padding;
+        MessageDigest md = dev.strongroom.format.Sha256.newDigest();
+        md.update(out, 0, o);
+        Digest bodyHash = new Digest(md.digest());
+        PackHeader header = new PackHeader(suite, key.vault(), key.epoch(), id, bodyHash, entries);
+        byte[] box = key.metadataKey().seal(header.encode(headerPad),
+                new SealContext.PackHeader(suite, key.vault(), key.epoch(), id));
+        if (box.length != sealedHeader) {
+            throw new IllegalStateException("header size mismatch");
+        }
+        System.arraycopy(box, 0, out, o, box.length);
+        o += box.length;
+        byte[] trailer = PackLayout.trailer(key.epoch(), box.length);
+        System.arraycopy(trailer, 0, out, o, trailer.length);
+        o += trailer.length;
+        if (o != out.length) {
+            throw new IllegalStateException("pack layout mismatch");
+        }
+        blobs.clear();
+        return new Finished(id, key.epoch(), out, List.copyOf(entries));
+    }
+
+    private static int roundUp(int v, int q) {
+        return (v + q - 1) / q * q;
+    }
+}

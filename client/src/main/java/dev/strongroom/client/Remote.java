@@ -1,0 +1,82 @@
+package dev.strongroom.client;
+
+import dev.strongroom.format.AccountId;
+import dev.strongroom.format.DeviceId;
+import dev.strongroom.format.PackId;
+import dev.strongroom.format.VaultId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the client needs from a Strongroom server. Nothing returned is trusted: every caller
+ * authenticates what it reads (chains are replayed, envelopes and commits are signed, objects
+ * are sealed and named by MACs). Implementations: {@link HttpRemote}; tests add in-process and
+ * deliberately malicious ones.
+ *
+ * <p>Methods below {@link #chain} act as the device the remote was opened for.
+ */
+public interface Remote extends AutoCloseable {
+
+    /** Registers a new account. The genesis entry is self-certifying; the server checks it. */
+    void createAccount(AccountCreation creation);
+
+    /** Encoded device-chain entries from genesis on. */
+    List<byte[]> chain(AccountId account);
+
+    /** The recovery blob of an account (sealed under the recovery code). */
+    byte[] recoveryBlob(AccountId account);
+
+    /** The envelope of root-key epoch {@code epoch} addressed to {@code recipient}. */
+    byte[] envelope(long epoch, DeviceId recipient);
+
+    void putEnvelope(long epoch, DeviceId recipient, byte[] envelope);
+
+    /** Creates a vault with its first key record; false if the id is taken. */
+    boolean createVault(VaultId vault, long epoch, byte[] keyRecord);
+
+    List<VaultListing> vaults();
+
+    /** Uploads a pack; returns once the server holds it durably. Idempotent. */
+    void putPack(VaultId vault, PackId pack, byte[] data);
+
+    List<PackListing> packs(VaultId vault);
+
+    /** Bytes {@code [start, end)} of a pack; the range must be block-aligned (or end at the pack's end). */
+    byte[] readPack(VaultId vault, PackId pack, long start, long end);
+
+    /** The vault's current head, if it has any commit. */
+    Optional<StoredCommit> head(VaultId vault);
+
+    /** Commits {@code from <= seq <= to}, ascending. */
+    List<StoredCommit> commits(VaultId vault, long from, long to);
+
+    /**
+     * Compare-and-swap: stores {@code commit} if the vault's head is {@code commit}'s seq - 1.
+     * False if another commit won; the caller rebases.
+     */
+    boolean commit(VaultId vault, StoredCommit commit, List<PackId> newPacks);
+
+    @Override
+    void close();
+
+    /** What a new account registers. */
+    record AccountCreation(AccountId account, byte[] genesis, byte[] recoveryBlob, List<EnvelopeUpload> envelopes,
+                           byte[] sharingKeyWrap) {
+    }
+
+    record EnvelopeUpload(long epoch, DeviceId recipient, byte[] envelope) {
+    }
+
+    record VaultListing(VaultId vault, List<KeyRecord> keyRecords) {
+    }
+
+    record KeyRecord(long epoch, byte[] record) {
+    }
+
+    record PackListing(PackId pack, long size) {
+    }
+
+    /** A commit as stored: signed header, signature, sealed body. */
+    record StoredCommit(byte[] header, byte[] signature, byte[] sealed) {
+    }
+}

@@ -1,0 +1,317 @@
+package dev.strongroom.server;
+
+import dev.strongroom.format.AccountId;
+import dev.strongroom.format.Commit;
+import dev.strongroom.format.CommitHeader;
+import dev.strongroom.format.DeviceChain;
+import dev.strongroom.format.DeviceId;
+import dev.strongroom.format.Encoder;
+import dev.strongroom.format.HybridSignature;
+import dev.strongroom.format.PackId;
+import dev.strongroom.format.PackLayout;
+import dev.strongroom.format.PublicIdentity;
+import dev.strongroom.format.SecurityFailureException;
+import dev.strongroom.format.Sha256;
+import dev.strongroom.format.SignatureDomain;
+import dev.strongroom.format.StrongroomException;
+import dev.strongroom.format.Suite;
+import dev.strongroom.format.VaultId;
+import dev.strongroom.storage.BlobStore;
+import dev.strongroom.storage.MetadataStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's logic over the two stores. It holds no key that opens user data; it checks
+ * what it can check on public structures (genesis entries, device signatures on requests and
+ * commit headers, hash links, sequence numbers) as defence in depth. Clients never rely on
+ * these checks.
+ */
+public final class Service {
+    static final long CHALLENGE_TTL_MS = 120_000;
+    static final long TOKEN_TTL_MS = 3_600_000;
+    static final long CLOCK_SKEW_MS = 300_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final Clock clock;
+    private final Map<AccountId, DeviceChain> chains = new ConcurrentHashMap<>();
+
+    public Service(MetadataStore meta, BlobStore blobs, Clock clock) {
+        this.meta = meta;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    MetadataStore meta() {
+        return meta;
+    }
+
+    BlobStore blobs() {
+        return blobs;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    /** An authenticated caller. */
+    record Caller(AccountId account, DeviceId device) {
+    }
+
+    // ------------------------------------------------------------ accounts
+
+    void createAccount(byte[] genesis, byte[] recoveryBlob, List<Envelope> envelopes, byte[] sharingKey) {
+        DeviceChain chain;
+        try {
+            chain = DeviceChain.verify(List.of(genesis), null);
+        } catch (SecurityFailureException e) {
+            throw ApiException.badRequest("genesis entry rejected: " + e.getMessage());
+        }
+        AccountId account = chain.account();
+        if (recoveryBlob.length == 0 || recoveryBlob.length > 64 * 1024 || sharingKey.length == 0
+                || sharingKey.length > 64 * 1024) {
+            throw ApiException.badRequest("recovery blob and sharing key are required and at most 64 KiB");
+        }
+        for (Envelope e : envelopes) {
+            if (e.epoch() != 1 || e.envelope().length > 64 * 1024) {
+                throw ApiException.badRequest("initial envelopes must be for epoch 1 and at most 64 KiB");
+            }
+        }
+        long now = now();
+        if (!meta.createAccount(account.bytes(), genesis, now)) {
+            throw ApiException.conflict("account already exists");
+        }
+        meta.putAccountObject(account.bytes(), "recovery-blob", recoveryBlob, now);
+        meta.putAccountObject(account.bytes(), "sharing-key/1", sharingKey, now);
+        for (Envelope e : envelopes) {
+            meta.putAccountObject(account.bytes(), envelopeName(e.epoch(), e.recipient()), e.envelope(), now);
+        }
+        chains.put(account, chain);
+    }
+
+    record Envelope(long epoch, DeviceId recipient, byte[] envelope) {
+    }
+
+    static String envelopeName(long epoch, DeviceId recipient) {
+        return "envelope/" + epoch + "/" + recipient.hex();
+    }
+
+    List<byte[]> chain(AccountId account) {
+        List<byte[]> c = meta.chain(account.bytes());
+        if (c.isEmpty()) {
+            throw ApiException.notFound("no such account");
+        }
+        return c;
+    }
+
+    /** The verified chain (cached by length). */
+    DeviceChain verifiedChain(AccountId account) {
+        List<byte[]> raw = chain(account);
+        DeviceChain cached = chains.get(account);
+        if (cached != null && cached.length() == raw.size()) {
+            return cached;
+        }
+        DeviceChain c = DeviceChain.verify(raw, account);
+        chains.put(account, c);
+        return c;
+    }
+
+    byte[] recoveryBlob(AccountId account) {
+        chain(account);
+        return meta.accountObject(account.bytes(), "recovery-blob")
+                .orElseThrow(() -> ApiException.notFound("no recovery blob"));
+    }
+
+    byte[] envelope(Caller c, long epoch, DeviceId recipient) {
+        return meta.accountObject(c.account().bytes(), envelopeName(epoch, recipient))
+                .orElseThrow(() -> ApiException.notFound("no envelope for that epoch and recipient"));
+    }
+
+    void putEnvelope(Caller c, long epoch, DeviceId recipient, byte[] envelope) {
+        if (envelope.length > 64 * 1024) {
+            throw ApiException.badRequest("envelope larger than 64 KiB");
+        }
+        meta.putAccountObject(c.account().bytes(), envelopeName(epoch, recipient), envelope, now());
+    }
+
+    // ------------------------------------------------------------ authentication
+
+    byte[] challenge(AccountId account, DeviceId device) {
+        DeviceChain chain = verifiedChain(account);
+        if (chain.device(device).isEmpty()) {
+            throw ApiException.forbidden("device is not a trusted device of the account");
+        }
+        byte[] nonce = new byte[32];
+        RANDOM.nextBytes(nonce);
+        meta.putChallenge(nonce, account.bytes(), device.bytes(), now() + CHALLENGE_TTL_MS);
+        return nonce;
+    }
+
+    /** The bytes a device signs to obtain a session token (domain {@link SignatureDomain#AUTH}). */
+    public static byte[] authMessage(String origin, AccountId account, DeviceId device, byte[] nonce, long timeMillis) {
+        return Encoder.labelled("strongroom/auth-request", 1).str16(origin).id(account).id(device).bytes16(nonce)
+                .i64(timeMillis).toBytes();
+    }
+
+    /** Verifies a signed challenge; returns a new bearer token. */
+    byte[] session(AccountId account, DeviceId device, byte[] nonce, long timeMillis, String origin,
+                   String expectedOrigin, byte[] signature) {
+        long now = now();
+        if (Math.abs(now - timeMillis) > CLOCK_SKEW_MS) {
+            throw ApiException.unauthorized("request time is more than 5 minutes off the server's clock");
+        }
+        if (!origin.equals(expectedOrigin)) {
+            throw ApiException.unauthorized("signed origin does not name this server");
+        }
+        PublicIdentity id = verifiedChain(account).device(device)
+                .orElseThrow(() -> ApiException.forbidden("device is not a trusted device of the account"));
+        try {
+            id.signing().verify(SignatureDomain.AUTH, Suite.CURRENT,
+                    authMessage(origin, account, device, nonce, timeMillis), signature);
+        } catch (StrongroomException e) {
+            throw ApiException.unauthorized("signature does not verify");
+        }
+        if (!meta.consumeChallenge(nonce, account.bytes(), device.bytes(), now)) {
+            throw ApiException.unauthorized("unknown, used or expired challenge");
+        }
+        byte[] token = new byte[32];
+        RANDOM.nextBytes(token);
+        meta.putToken(Sha256.hash(token), account.bytes(), device.bytes(), now + TOKEN_TTL_MS);
+        return token;
+    }
+
+    Caller authenticate(byte[] token) {
+        MetadataStore.Session s = meta.token(Sha256.hash(token), now())
+                .orElseThrow(() -> ApiException.unauthorized("unknown or expired token"));
+        AccountId account = new AccountId(s.account());
+        DeviceId device = new DeviceId(s.device());
+        if (verifiedChain(account).device(device).isEmpty()) {
+            throw ApiException.forbidden("device is no longer trusted");
+        }
+        return new Caller(account, device);
+    }
+
+    // ------------------------------------------------------------ vaults
+
+    private void owned(Caller c, VaultId vault) {
+        byte[] owner = meta.vaultOwner(vault.bytes()).orElseThrow(() -> ApiException.notFound("no such vault"));
+        if (!Arrays.equals(owner, c.account().bytes())) {
+            throw ApiException.notFound("no such vault");
+        }
+    }
+
+    boolean createVault(Caller c, VaultId vault, long epoch, byte[] record) {
+        if (epoch != 1 || record.length == 0 || record.length > 64 * 1024) {
+            throw ApiException.badRequest("a new vault needs a key record for epoch 1 (at most 64 KiB)");
+        }
+        if (!meta.createVault(vault.bytes(), c.account().bytes(), now())) {
+            return false;
+        }
+        meta.putVaultKeyRecord(vault.bytes(), epoch, record);
+        return true;
+    }
+
+    List<byte[]> vaults(Caller c) {
+        return meta.vaults(c.account().bytes());
+    }
+
+    List<MetadataStore.KeyRecord> keyRecords(Caller c, VaultId vault) {
+        owned(c, vault);
+        return meta.vaultKeyRecords(vault.bytes());
+    }
+
+    static String packKey(VaultId vault, PackId pack) {
+        return "packs/" + vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();
+    }
+
+    void putPack(Caller c, VaultId vault, PackId pack, InputStream body, long length) throws IOException {
+        owned(c, vault);
+        if (length < PackLayout.PREFIX_LENGTH + PackLayout.TRAILER_LENGTH || length > PackLayout.MAX_PACK_SIZE) {
+            throw ApiException.badRequest("pack size must be between 18 bytes and " + PackLayout.MAX_PACK_SIZE);
+        }
+        blobs.put(packKey(vault, pack), body, length);
+        meta.recordPack(vault.bytes(), pack.bytes(), length, now());
+    }
+
+    List<MetadataStore.PackRow> packs(Caller c, VaultId vault) {
+        owned(c, vault);
+        return meta.packs(vault.bytes());
+    }
+
+    long packSize(Caller c, VaultId vault, PackId pack) {
+        owned(c, vault);
+        return meta.packSize(vault.bytes(), pack.bytes()).orElseThrow(() -> ApiException.notFound("no such pack"));
+    }
+
+    InputStream readPack(VaultId vault, PackId pack, long start, long end) throws IOException {
+        return blobs.get(packKey(vault, pack), start, end);
+    }
+
+    // ------------------------------------------------------------ commits
+
+    Optional<MetadataStore.CommitRow> head(Caller c, VaultId vault) {
+        owned(c, vault);
+        return meta.head(vault.bytes());
+    }
+
+    List<MetadataStore.CommitRow> commits(Caller c, VaultId vault, long from, long to) {
+        owned(c, vault);
+        if (from < 1 || to < from || to - from > 100_000) {
+            throw ApiException.badRequest("commit range must satisfy 1 <= from <= to, at most 100000 commits");
+        }
+        return meta.commits(vault.bytes(), from, to);
+    }
+
+    /**
+     * Appends a commit by compare-and-swap. Checks: header decodes, names this vault and the
+     * caller's account and device; the device's signature; the sealed body's hash; the parent
+     * link to the current head; every listed pack is stored.
+     *
+     * @return false if another commit took the sequence number first
+     */
+    boolean commit(Caller c, VaultId vault, byte[] header, byte[] signature, byte[] sealed, List<PackId> packs) {
+        owned(c, vault);
+        if (sealed.length > 16 * 1024 * 1024) {
+            throw ApiException.badRequest("sealed commit larger than 16 MiB");
+        }
+        DeviceChain chain = verifiedChain(c.account());
+        CommitHeader h;
+        try {
+            h = CommitHeader.decode(header, chain.minSuite());
+            if (!h.vault().equals(vault) || !h.account().equals(c.account()) || !h.author().equals(c.device())) {
+                throw ApiException.badRequest("commit header names another vault, account or author");
+            }
+            h.verify(chain.trustedDevice(h.author()).signing(), new HybridSignature(signature));
+            if (!Commit.hashOfSealed(sealed).equals(h.commitHash())) {
+                throw ApiException.badRequest("commit hash does not match the sealed commit");
+            }
+        } catch (SecurityFailureException e) {
+            throw ApiException.badRequest("commit rejected: " + e.getMessage());
+        }
+        Optional<MetadataStore.CommitRow> head = meta.head(vault.bytes());
+        long headSeq = head.map(MetadataStore.CommitRow::seq).orElse(0L);
+        if (h.seq() != headSeq + 1) {
+            return false;
+        }
+        var expectedParent = head.map(r -> CommitHeader.decode(r.header(), chain.minSuite()).commitHash())
+                .orElse(Commit.NO_PARENT);
+        if (!h.parent().equals(expectedParent)) {
+            throw ApiException.badRequest("commit does not name the current head as its parent");
+        }
+        for (PackId p : packs) {
+            if (meta.packSize(vault.bytes(), p.bytes()).isEmpty()) {
+                throw ApiException.badRequest("commit names a pack the server does not hold");
+            }
+        }
+        return meta.appendCommit(vault.bytes(), new MetadataStore.CommitRow(h.seq(), header, signature, sealed, now()));
+    }
+}

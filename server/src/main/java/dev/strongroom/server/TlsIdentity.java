@@ -1,0 +1,122 @@
+package dev.strongroom.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The server's TLS key pair and self-signed certificate, generated on first start and kept in
+ * the data folder ({@code tls.p12}, mode 0600). Clients pin the SHA-256 of the public key's
+ * SubjectPublicKeyInfo ("fingerprint SHA256:&lt;hex&gt;"), not the certificate, so the certificate
+ * can be renewed without re-pinning. This key authenticates the server; it decrypts nothing.
+ */
+public final class TlsIdentity {
+    static final String FILE = "tls.p12";
+    private static final char[] STORE_PASSWORD = "strongroom".toCharArray();
+    private final KeyStore keyStore;
+    private final String fingerprint;
+
+    private TlsIdentity(KeyStore keyStore, PublicKey key) {
+        this.keyStore = keyStore;
+        this.fingerprint = fingerprint(key);
+    }
+
+    /** The line a server prints and {@code server fingerprint} repeats. */
+    public String fingerprintLine() {
+        return "fingerprint " + fingerprint;
+    }
+
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    KeyStore keyStore() {
+        return keyStore;
+    }
+
+    static char[] password() {
+        return STORE_PASSWORD.clone();
+    }
+
+    public static String fingerprint(PublicKey key) {
+        try {
+            return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loads the identity from {@code dataDir}, creating it if absent. */
+    public static TlsIdentity loadOrCreate(Path dataDir) throws IOException {
+        Path f = dataDir.resolve(FILE);
+        if (!Files.exists(f)) {
+            create(f);
+        }
+        return load(f);
+    }
+
+    /** Loads an existing identity (for {@code server fingerprint}). */
+    public static TlsIdentity load(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, STORE_PASSWORD);
+            X509Certificate cert = (X509Certificate) ks.getCertificate("server");
+            if (cert == null) {
+                throw new IOException(file + " holds no server certificate");
+            }
+            return new TlsIdentity(ks, cert.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void create(Path f) throws IOException {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            X500Name name = new X500Name("CN=strongroom");
+            Instant now = Instant.now();
+            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(128, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name,
+                    kp.getPublic());
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", kp.getPrivate(), STORE_PASSWORD, new X509Certificate[] {cert});
+            Files.createDirectories(f.getParent());
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                ks.store(out, STORE_PASSWORD);
+            }
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException("cannot create the TLS identity: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.strongroom.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the server keeps besides packs: accounts and their device chains, opaque
+ * per-account objects (envelopes, recovery blob, wrapped sharing key), authentication
+ * challenges and tokens, vaults and their opaque key records, the packs each vault holds, and
+ * each vault's commits. All values are opaque bytes the server cannot open; ids are raw bytes
+ * (32-byte account/device/pack ids, 16-byte vault ids).
+ *
+ * <p>Compare-and-swap operations ({@link #appendChainEntry}, {@link #appendCommit}) are
+ * serialized by the store, so concurrent writers — also through different server instances —
+ * produce one linear history. Implementations: SQLite ({@link SqliteMetadataStore}); later
+ * PostgreSQL. All pass the same conformance suite.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    // ---- accounts and device chains ----
+
+    /** Creates an account with its genesis entry (chain index 0). False if it exists. */
+    boolean createAccount(byte[] account, byte[] genesis, long nowMillis);
+
+    boolean accountExists(byte[] account);
+
+    /** The chain entries in index order; empty if the account does not exist. */
+    List<byte[]> chain(byte[] account);
+
+    /** Appends entry {@code index} if the chain currently has exactly {@code index} entries. */
+    boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis);
+
+    // ---- opaque per-account objects (envelopes, recovery blob, wrapped keys) ----
+
+    void putAccountObject(byte[] account, String name, byte[] value, long nowMillis);
+
+    Optional<byte[]> accountObject(byte[] account, String name);
+
+    /** Names of an account's objects starting with {@code prefix}, sorted. */
+    List<String> accountObjectNames(byte[] account, String prefix);
+
+    // ---- authentication ----
+
+    void putChallenge(byte[] nonce, byte[] account, byte[] device, long expiresMillis);
+
+    /** Removes the challenge and returns whether it existed for this account and device and had not expired. */
+    boolean consumeChallenge(byte[] nonce, byte[] account, byte[] device, long nowMillis);
+
+    void putToken(byte[] tokenHash, byte[] account, byte[] device, long expiresMillis);
+
+    /** The account and device of an unexpired token. */
+    Optional<Session> token(byte[] tokenHash, long nowMillis);
+
+    /** Deletes expired challenges and tokens. */
+    void purgeExpired(long nowMillis);
+
+    record Session(byte[] account, byte[] device) {
+    }
+
+    // ---- vaults ----
+
+    /** Creates a vault owned by {@code account}. False if the vault id exists. */
+    boolean createVault(byte[] vault, byte[] account, long nowMillis);
+
+    /** The owning account of a vault. */
+    Optional<byte[]> vaultOwner(byte[] vault);
+
+    /** Vault ids of an account, in creation order. */
+    List<byte[]> vaults(byte[] account);
+
+    /** Stores an opaque key record of a vault for a key epoch (replaces an existing one). */
+    void putVaultKeyRecord(byte[] vault, long epoch, byte[] record);
+
+    /** All key records of a vault, by epoch. */
+    List<KeyRecord> vaultKeyRecords(byte[] vault);
+
+    record KeyRecord(long epoch, byte[] record) {
+    }
+
+    // ---- packs ----
+
+    /** Records a durable pack (idempotent). */
+    void recordPack(byte[] vault, byte[] pack, long size, long nowMillis);
+
+    Optional<Long> packSize(byte[] vault, byte[] pack);
+
+    List<PackRow> packs(byte[] vault);
+
+    record PackRow(byte[] pack, long size) {
+    }
+
+    // ---- commits ----
+
+    /**
+     * Appends commit {@code row.seq()} if the vault's head is currently {@code row.seq() - 1}
+     * (0 = no commit yet). Returns false, changing nothing, if another commit got there first.
+     */
+    boolean appendCommit(byte[] vault, CommitRow row);
+
+    Optional<CommitRow> head(byte[] vault);
+
+    /** Commits with {@code from <= seq <= to}, ascending. */
+    List<CommitRow> commits(byte[] vault, long from, long to);
+
+    record CommitRow(long seq, byte[] header, byte[] signature, byte[] sealed, long timeMillis) {
+    }
+
+    /** Checks the store can be used (for readiness probes). */
+    void check();
+
+    @Override
+    void close();
+}

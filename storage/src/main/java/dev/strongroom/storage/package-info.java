@@ -1,0 +1,43 @@
+/**
+ * Where the server keeps what it stores: two small interfaces, their implementations, and
+ * (in this module's test jar) the conformance suite every implementation runs.
+ *
+ * <ul>
+ *   <li>{@link dev.strongroom.storage.BlobStore}: packs, a flat key space of immutable byte
+ *       objects. {@link dev.strongroom.storage.FileBlobStore} keeps them in a local folder;
+ *       later an S3-compatible store.</li>
+ *   <li>{@link dev.strongroom.storage.MetadataStore}: accounts, device chains, opaque
+ *       per-account objects, challenges and tokens, vaults, key records, packs and commits.
+ *       {@link dev.strongroom.storage.SqliteMetadataStore} keeps them in one SQLite file; later
+ *       PostgreSQL with the same migrations ({@code db/migration/<database>/}).</li>
+ * </ul>
+ *
+ * <p>The embedded server's defaults:
+ *
+ * <pre>{@code
+ * try (MetadataStore meta = new SqliteMetadataStore(dataDir.resolve("meta.db"));
+ *      BlobStore blobs = new FileBlobStore(dataDir.resolve("packs"))) {
+ *     blobs.put(key, body, length);           // atomic and durable, or an IOException
+ *     meta.recordPack(vault, pack, length, now);
+ *     boolean won = meta.appendCommit(vault, row); // false: another commit got there first
+ * }
+ * }</pre>
+ *
+ * <p>A new implementation proves itself by extending the conformance suites, from the test
+ * jar ({@code strongroom-storage} with {@code <type>test-jar</type>}, scope test; JUnit and
+ * AssertJ come from the parent POM):
+ *
+ * <pre>{@code
+ * class S3BlobStoreTest extends BlobStoreConformance {
+ *     @Override
+ *     protected BlobStore newStore(Path tmp) { return new S3BlobStore(...); }
+ * }
+ * }</pre>
+ *
+ * <p>Failures: blob stores throw {@link java.io.IOException} (the file store's messages carry
+ * no paths, which hold ids); metadata stores throw
+ * {@link dev.strongroom.storage.StorageFailureException} for database failures and
+ * {@link IllegalArgumentException} for arguments no store accepts (such as a write naming a
+ * vault that does not exist). No message or log line holds an id or stored bytes.
+ */
+package dev.strongroom.storage;
