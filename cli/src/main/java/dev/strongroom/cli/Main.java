@@ -212,7 +212,7 @@ public final class Main implements Runnable {
             }));
             Io io = main.io;
             io.out().println("Strongroom server " + StrongroomServer.VERSION);
-            io.out().println("data " + dir.toAbsolutePath());
+            io.out().println("data " + dir.toAbsolutePath().normalize());
             io.out().println("url " + s.url());
             io.out().println(s.tls().fingerprintLine());
             io.out().flush();

@@ -151,8 +151,13 @@ final class Backup implements AutoCloseable {
         }
         children.sort((a, b) -> Arrays.compareUnsigned(utf8(a), utf8(b)));
         List<Node> nodes = new ArrayList<>(children.size());
+        java.util.Set<String> normalized = new java.util.HashSet<>();
         for (Path p : children) {
             String n = p.getFileName().toString();
+            if (!normalized.add(java.text.Normalizer.normalize(n, java.text.Normalizer.Form.NFC))) {
+                warn("skipping a name that is the same text, in another Unicode form, as a name beside it: " + p);
+                continue;
+            }
             try {
                 Tree.checkName(n);
             } catch (UnsafePathException e) {

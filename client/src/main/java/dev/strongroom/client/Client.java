@@ -215,8 +215,10 @@ public final class Client implements AutoCloseable {
     }
 
     static void checkVaultName(String name) {
-        if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new InvalidInputException("a vault name must be 1-100 printable characters");
+        if (name == null || name.isBlank() || name.length() > 100
+                || name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            throw new InvalidInputException("a vault name must be 1-100 printable characters (no control or "
+                    + "formatting characters)");
         }
     }
 

@@ -16,13 +16,35 @@ import dev.strongroom.format.SignatureDomain;
 import dev.strongroom.format.VaultId;
 
 /**
- * Seals and verifies commits (docs/format.md, "Commits"). A stored commit is
- * {@code header || signature || sealed}, where
- * <pre>sealed := u32 key_epoch || box(commit) in context Commit(account, vault, key_epoch, seq)</pre>
- * and the header's {@code commit_hash} is SHA-256 over {@code sealed}.
+ * Seals and verifies commits (docs/format.md, "Commits"). A stored commit has three fields:
+ * the signed header, the author's signature over it, and
+ * <pre>
+ * sealed := u32 key_epoch || box(u32 len || commit || zeros) in context Commit(account, vault, key_epoch, seq)
+ * </pre>
+ * where the zeros pad the box's plaintext to a multiple of {@link #PAD} bytes, so the commit
+ * message's length is not visible. The header's {@code commit_hash} is SHA-256 over
+ * {@code sealed}.
  */
 final class CommitCodec {
+    static final int PAD = 256;
+
     private CommitCodec() {
+    }
+
+    static byte[] pad(byte[] plain) {
+        int total = (4 + plain.length + PAD - 1) / PAD * PAD;
+        return new Encoder(total).bytes32(plain).raw(new byte[total - 4 - plain.length]).toBytes();
+    }
+
+    static byte[] unpad(byte[] padded, String what) {
+        Decoder d = new Decoder(padded, what);
+        byte[] plain = d.bytes32(padded.length);
+        for (byte b : d.raw(d.remaining())) {
+            if (b != 0) {
+                throw new dev.strongroom.format.MalformedDataException(what + " padding is not zero");
+            }
+        }
+        return plain;
     }
 
     /** A commit that passed every check. */
@@ -30,7 +52,7 @@ final class CommitCodec {
     }
 
     static Remote.StoredCommit seal(Commit commit, VaultKey key, IdentityKeys author) {
-        byte[] box = key.metadataKey().seal(commit.encode(),
+        byte[] box = key.metadataKey().seal(pad(commit.encode()),
                 new SealContext.Commit(commit.suite(), commit.account(), commit.vault(), key.epoch(), commit.seq()));
         byte[] sealed = new Encoder(box.length + 4).u32(key.epoch()).raw(box).toBytes();
         CommitHeader h = new CommitHeader(commit.suite(), commit.account(), commit.vault(), commit.seq(),
@@ -62,7 +84,7 @@ final class CommitCodec {
         VaultKey key = keys.epoch(epoch);
         byte[] plain = key.metadataKey().open(box,
                 new SealContext.Commit(h.suite(), h.account(), vault, epoch, h.seq()));
-        Commit c = Commit.decode(plain, chain.minSuite());
+        Commit c = Commit.decode(unpad(plain, "commit"), chain.minSuite());
         if (!h.describes(c) || c.keyEpoch() != epoch) {
             throw new IntegrityException("commit " + h.seq() + " body disagrees with its signed header");
         }

@@ -8,7 +8,7 @@ import dev.strongroom.crypto.IdentityKeys;
 import dev.strongroom.format.AccountId;
 import dev.strongroom.format.AuthenticationFailedException;
 import dev.strongroom.format.DeviceId;
-import dev.strongroom.format.Encoder;
+import dev.strongroom.format.AuthRequest;
 import dev.strongroom.format.InvalidInputException;
 import dev.strongroom.format.MalformedDataException;
 import dev.strongroom.format.NotFoundException;
@@ -46,7 +46,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link Remote} over the HTTPS API (docs/http-api.md). TLS trusts exactly one server key:
  * the SHA-256 of its SubjectPublicKeyInfo must equal the pinned fingerprint (no CA, no host
  * name check). Authentication: the device signs a server challenge bound to the origin, the
- * time and the nonce ({@link SignatureDomain#AUTH}) and gets a short-lived bearer token.
+ * pinned server key, the time and the nonce ({@link AuthRequest}, domain
+ * {@link SignatureDomain#AUTH}) and gets a short-lived bearer token.
  */
 public final class HttpRemote implements Remote {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +58,7 @@ public final class HttpRemote implements Remote {
     private final IdentityKeys device;
     private final HttpClient http;
     private final PinningTrustManager trust;
+    private final byte[] serverKey;
     private volatile String token;
 
     public HttpRemote(URI server, String fingerprint, AccountId account, IdentityKeys device) {
@@ -64,12 +66,11 @@ public final class HttpRemote implements Remote {
             throw new InvalidInputException("the server URL must be https://host:port");
         }
         this.base = server;
-        int port = server.getPort() > 0 ? server.getPort() : 443;
-        String host = server.getHost();
-        this.origin = "https://" + host + ":" + port;
+        this.origin = "https://" + server.getRawAuthority();
         this.account = account;
         this.device = device;
-        this.trust = new PinningTrustManager(parseFingerprint(fingerprint));
+        this.serverKey = parseFingerprint(fingerprint);
+        this.trust = new PinningTrustManager(serverKey);
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
@@ -276,11 +277,11 @@ public final class HttpRemote implements Remote {
             JsonNode ch = ok(exchange(postJson("/v1/auth/challenge", c).timeout(TIMEOUT).build()), "authentication").json();
             byte[] nonce = unb64(ch, "nonce");
             long now = System.currentTimeMillis();
-            byte[] msg = Encoder.labelled("strongroom/auth-request", 1).str16(origin).id(account).id(device.id())
-                    .bytes16(nonce).i64(now).toBytes();
+            byte[] msg = AuthRequest.message(origin, serverKey, account, device.id(), nonce, now);
             byte[] sig = device.sign(SignatureDomain.AUTH, msg).bytes();
             ObjectNode s = JSON.createObjectNode().put("account_id", account.hex()).put("device_id", device.id().hex())
-                    .put("nonce", b64(nonce)).put("time_ms", now).put("origin", origin).put("signature", b64(sig));
+                    .put("nonce", b64(nonce)).put("time_ms", now).put("origin", origin)
+                    .put("server_key", b64(serverKey)).put("signature", b64(sig));
             JsonNode t = ok(exchange(postJson("/v1/auth/session", s).timeout(TIMEOUT).build()), "authentication").json();
             token = b64(unb64(t, "token"));
         }

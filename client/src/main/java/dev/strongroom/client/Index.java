@@ -30,6 +30,8 @@ final class Index {
     }
 
     private static final String LABEL = "strongroom/local-index";
+    /** id, pack, epoch, type, compression, offset, sealed length, plain length. */
+    private static final int ENTRY_BYTES = 32 + 32 + 4 + 1 + 1 + 8 + 4 + 4;
     private final Map<ObjectId, Location> objects = new ConcurrentHashMap<>();
     private final Map<PackId, Long> packs = new ConcurrentHashMap<>();
 
@@ -99,7 +101,7 @@ final class Index {
         for (int i = 0; i < np; i++) {
             idx.packs.put(new PackId(d.raw(32)), d.u64());
         }
-        int no = d.u32(0, d.remaining() / 90);
+        int no = d.u32(0, d.remaining() / ENTRY_BYTES);
         for (int i = 0; i < no; i++) {
             ObjectId id = new ObjectId(d.raw(32));
             idx.objects.put(id, new Location(new PackId(d.raw(32)), d.u32(), ObjectType.of(d.u8()), d.u8(), d.u64(),

@@ -140,6 +140,7 @@ final class Restorer implements AutoCloseable {
     }
 
     private void restoreDirContents(Tree t, Path dir) throws IOException {
+        checkCaseFolding(t, dir);
         List<Tree.SymlinkEntry> linksHere = new ArrayList<>();
         for (Tree.Entry e : t.entries()) {
             switch (e) {
@@ -155,6 +156,36 @@ final class Restorer implements AutoCloseable {
         }
         for (Tree.SymlinkEntry s : linksHere) {
             link(dir, s);
+        }
+    }
+
+    /**
+     * Names that differ only in case are distinct on POSIX file systems but would overwrite each
+     * other on a case-insensitive one; when a folder holds such names, the target is probed and a
+     * case-insensitive target is refused before anything in the folder is written.
+     */
+    private static void checkCaseFolding(Tree t, Path dir) throws IOException {
+        java.util.Map<String, String> folded = new java.util.HashMap<>();
+        for (Tree.Entry e : t.entries()) {
+            String prev = folded.putIfAbsent(e.name().toLowerCase(java.util.Locale.ROOT), e.name());
+            if (prev != null) {
+                if (caseInsensitive(dir)) {
+                    throw new UnsafePathException("'" + prev + "' and '" + e.name() + "' differ only in case, and the "
+                            + "file system of " + dir + " does not tell them apart; restore to a case-sensitive file system");
+                }
+                return;
+            }
+        }
+    }
+
+    private static boolean caseInsensitive(Path dir) throws IOException {
+        Path probe = dir.resolve(".strongroom-case-probe-" + Long.toHexString(System.nanoTime()));
+        Files.createFile(probe);
+        try {
+            return Files.exists(dir.resolve(probe.getFileName().toString().toUpperCase(java.util.Locale.ROOT)),
+                    LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 

@@ -22,13 +22,15 @@ import java.util.TreeMap;
  *           u32 len || key_wrap || u32 len || sealed_name
  * </pre>
  * {@code key_wrap} is {@link VaultKey#wrap} under the account root key of {@code ark_epoch};
- * {@code sealed_name} is the UTF-8 name sealed with the epoch's metadata key in context
+ * {@code sealed_name} is {@code u8 len || UTF-8 name || zeros} (256 bytes, so the name's
+ * length is hidden) sealed with the epoch's metadata key in context
  * {@code VaultMeta(account, vault, epoch)}. Both are bound to this account and vault, so the
  * server can neither move a key nor a name to another vault.
  */
 final class VaultKeys implements AutoCloseable {
     private static final String LABEL = "strongroom/vault-record";
     private static final int MAX_NAME = 255;
+    private static final int NAME_BLOCK = 256;
     private final VaultId vault;
     private final String name;
     private final TreeMap<Long, VaultKey> keys;
@@ -41,7 +43,12 @@ final class VaultKeys implements AutoCloseable {
 
     static byte[] record(AccountId account, AccountRootKey ark, VaultKey key, String name) {
         byte[] wrap = key.wrap(account, ark);
-        byte[] sealedName = key.metadataKey().seal(name.getBytes(StandardCharsets.UTF_8),
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        if (n.length == 0 || n.length > MAX_NAME) {
+            throw new dev.strongroom.format.InvalidInputException("a vault name must be 1-255 bytes of UTF-8");
+        }
+        byte[] padded = new Encoder(NAME_BLOCK).u8(n.length).raw(n).raw(new byte[NAME_BLOCK - 1 - n.length]).toBytes();
+        byte[] sealedName = key.metadataKey().seal(padded,
                 new SealContext.VaultMeta(Suite.CURRENT, account, key.vault(), key.epoch()));
         return Encoder.labelled(LABEL, 1).u8(Suite.CURRENT.id()).u32(ark.epoch()).bytes32(wrap).bytes32(sealedName)
                 .toBytes();
@@ -65,11 +72,23 @@ final class VaultKeys implements AutoCloseable {
             byte[] sealedName = d.bytes32(1 << 16);
             d.end();
             VaultKey key = VaultKey.unwrap(wrap, account, vault, epoch, arkForEpoch.apply(arkEpoch));
-            byte[] n = key.metadataKey().open(sealedName, new SealContext.VaultMeta(Suite.CURRENT, account, vault, epoch));
-            if (n.length == 0 || n.length > MAX_NAME) {
-                throw new IntegrityException("vault name has an invalid length");
+            byte[] padded = key.metadataKey().open(sealedName,
+                    new SealContext.VaultMeta(Suite.CURRENT, account, vault, epoch));
+            if (padded.length != NAME_BLOCK) {
+                throw new IntegrityException("vault name block has an invalid length");
             }
-            name = new Decoder(n, "vault name").utf8(n);
+            Decoder nd = new Decoder(padded, "vault name");
+            int len = nd.u8();
+            if (len == 0) {
+                throw new IntegrityException("vault name is empty");
+            }
+            byte[] n = nd.raw(len);
+            for (byte b : nd.raw(nd.remaining())) {
+                if (b != 0) {
+                    throw new IntegrityException("vault name padding is not zero");
+                }
+            }
+            name = nd.utf8(n);
             keys.put(epoch, key);
         }
         return new VaultKeys(vault, name, keys);

@@ -44,6 +44,10 @@ public final class Compression {
                 return stored;
             }
             case ZSTD -> {
+                if (stored.length == 0) {
+                    // zstd-jni's getFrameContentSize throws ArrayIndexOutOfBoundsException on an empty array
+                    throw new IntegrityException("compressed object is empty, not a zstd frame of " + plainLength + " bytes");
+                }
                 long declared = Zstd.getFrameContentSize(stored);
                 if (declared != plainLength) {
                     throw new IntegrityException("compressed object declares " + declared

@@ -12,7 +12,7 @@ import dev.strongroom.format.MalformedDataException;
  *
  * <pre>
  * wrap := kem_ct[1120] || u32 len || box
- * wrap_key := HKDF-SHA256(ikm = ss, info = label "strongroom/kem-wrap" v1 || context)
+ * wrap_key := HKDF-SHA256(ikm = ss, no salt, info = label "strongroom/kem-wrap" v1 || u32 len || context, L = 32)
  * </pre>
  * Authenticity comes from the signature the caller puts around the wrap (e.g. an envelope
  * signed by the sending device); the wrap alone only gives confidentiality to the recipient.

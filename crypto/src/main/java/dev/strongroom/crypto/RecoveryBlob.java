@@ -11,7 +11,7 @@ import dev.strongroom.format.Suite;
  * and stored on the server. The recovery public keys are in the genesis entry; the blob is
  * bound to them, so a server cannot hand out a blob for other keys.
  *
- * <pre>blob := u32 len || recovery public identity || box(exportPrivate)</pre>
+ * <pre>blob := recovery public identity (3200 bytes) || u32 len || box(exportPrivate)</pre>
  */
 public final class RecoveryBlob {
     private RecoveryBlob() {

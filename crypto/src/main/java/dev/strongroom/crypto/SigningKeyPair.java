@@ -85,7 +85,8 @@ public final class SigningKeyPair {
             byte[] probe = "strongroom key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             publicKey.verify(SignatureDomain.AUTH, Suite.CURRENT, probe, kp.sign(SignatureDomain.AUTH, Suite.CURRENT, probe).bytes());
             return kp;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            // IllegalStateException: sign() wraps an InvalidKeyException the KeyFactory did not raise
             throw new MalformedDataException("stored signing key does not parse", e);
         }
     }

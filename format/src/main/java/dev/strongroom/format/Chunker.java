@@ -36,8 +36,9 @@ public final class Chunker {
     }
 
     /**
-     * A chunker whose gear table is {@code HMAC-SHA256(chunkerKey, "strongroom/gear" || u32 i)}
-     * for i = 0..63, read as 256 big-endian u64 values.
+     * A chunker whose gear table is {@code HMAC-SHA256(chunkerKey, label "strongroom/gear" v1 || u32 i)}
+     * for i = 0..63 (the label in {@link Encoder#labelled} form: u8 length, ASCII, u16 version),
+     * the 64 outputs read as 256 big-endian u64 values.
      */
     public static Chunker keyed(byte[] chunkerKey, ChunkerParams params) {
         if (chunkerKey.length != 32) {

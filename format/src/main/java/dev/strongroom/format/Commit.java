@@ -1,5 +1,7 @@
 package dev.strongroom.format;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A vault version, sealed with the vault's metadata key. Its hash, the parent link and the
  * author also appear in the signed {@link CommitHeader}; a reader checks both agree.
@@ -21,7 +23,7 @@ public record Commit(Suite suite, AccountId account, VaultId vault, long seq, Di
 
     public Commit {
         if (seq < 1) {
-            throw new IllegalArgumentException("seq starts at 1");
+            throw new MalformedDataException("commit seq must be at least 1");
         }
         if ((seq == 1) != parent.equals(NO_PARENT)) {
             throw new IntegrityException("commit " + seq + (seq == 1 ? " must not have" : " must have") + " a parent");
@@ -31,6 +33,12 @@ public record Commit(Suite suite, AccountId account, VaultId vault, long seq, Di
         }
         if (files < 0 || bytes < 0) {
             throw new MalformedDataException("negative counts");
+        }
+        // Decoding enforces both already; checked here so that no commit is written that cannot be read back.
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(message)
+                || message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new InvalidInputException(
+                    "a commit message must be valid Unicode of at most " + MAX_MESSAGE_BYTES + " bytes in UTF-8");
         }
     }
 

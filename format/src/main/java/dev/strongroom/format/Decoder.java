@@ -23,7 +23,7 @@ public final class Decoder {
     }
 
     public Decoder(byte[] data, int off, int len, String what) {
-        if (off < 0 || len < 0 || off + len > data.length) {
+        if (off < 0 || len < 0 || len > data.length - off) {
             throw new IllegalArgumentException("range");
         }
         this.data = data;

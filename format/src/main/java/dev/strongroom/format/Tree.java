@@ -179,9 +179,17 @@ public record Tree(List<Entry> entries) {
         if (name.indexOf('\0') >= 0) {
             throw new UnsafePathException("tree holds a name containing NUL");
         }
+        if (!wellFormed(name)) {
+            // an unpaired surrogate would be encoded as '?': two different names, one encoding
+            throw new UnsafePathException("tree holds a name that is not valid Unicode");
+        }
         if (utf8(name).length > MAX_NAME_BYTES) {
             throw new UnsafePathException("tree holds a name longer than " + MAX_NAME_BYTES + " bytes");
         }
+    }
+
+    private static boolean wellFormed(String s) {
+        return StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 
     private static void validate(List<Entry> entries) {
@@ -234,9 +242,10 @@ public record Tree(List<Entry> entries) {
                     }
                 }
                 case SymlinkEntry s -> {
-                    if (s.target().isEmpty() || s.target().indexOf('\0') >= 0
+                    if (s.target().isEmpty() || s.target().indexOf('\0') >= 0 || !wellFormed(s.target())
                             || utf8(s.target()).length > MAX_SYMLINK_BYTES) {
-                        throw new MalformedDataException("symlink target is empty, too long or contains NUL");
+                        throw new MalformedDataException(
+                                "symlink target is empty, too long, contains NUL or is not valid Unicode");
                     }
                 }
             }

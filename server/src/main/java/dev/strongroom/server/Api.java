@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API (docs/http-api.md): JSON for metadata with base64 for binary fields, raw bytes
  * for packs, aligned range reads. Every refusal is a 4xx with {@code {"error": ..., "code": ...}};
- * malformed input never produces a 5xx. Logs carry method, route, status and duration only.
+ * malformed input never produces a 5xx (a 5xx means the server itself failed, e.g. a store
+ * error). Logs carry method, route, status and duration only.
  */
 final class Api extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
@@ -210,17 +211,8 @@ final class Api extends Handler.Abstract {
     private Reply session(Request q, Response s) throws IOException {
         JsonNode b = json(q);
         byte[] token = service.session(AccountId.fromHex(text(b, "account_id")), DeviceId.fromHex(text(b, "device_id")),
-                bytes(b, "nonce"), longValue(b, "time_ms"), text(b, "origin"), origin(q), bytes(b, "signature"));
+                bytes(b, "nonce"), longValue(b, "time_ms"), text(b, "origin"), bytes(b, "server_key"), bytes(b, "signature"));
         return ok(obj().put("token", b64(token)).put("expires_in_ms", Service.TOKEN_TTL_MS));
-    }
-
-    static String origin(Request q) {
-        var uri = q.getHttpURI();
-        String host = uri.getHost();
-        if (host != null && host.contains(":") && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return "https://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 
     private Reply listVaults(Request q, Response s) {

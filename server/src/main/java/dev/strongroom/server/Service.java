@@ -1,11 +1,11 @@
 package dev.strongroom.server;
 
 import dev.strongroom.format.AccountId;
+import dev.strongroom.format.AuthRequest;
 import dev.strongroom.format.Commit;
 import dev.strongroom.format.CommitHeader;
 import dev.strongroom.format.DeviceChain;
 import dev.strongroom.format.DeviceId;
-import dev.strongroom.format.Encoder;
 import dev.strongroom.format.HybridSignature;
 import dev.strongroom.format.PackId;
 import dev.strongroom.format.PackLayout;
@@ -20,6 +20,7 @@ import dev.strongroom.storage.BlobStore;
 import dev.strongroom.storage.MetadataStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -44,11 +45,16 @@ public final class Service {
     private final BlobStore blobs;
     private final Clock clock;
     private final Map<AccountId, DeviceChain> chains = new ConcurrentHashMap<>();
+    private final byte[] ownKey;
 
-    public Service(MetadataStore meta, BlobStore blobs, Clock clock) {
+    /**
+     * @param ownKey SHA-256 of this server's TLS public key (what clients pin and sign)
+     */
+    public Service(MetadataStore meta, BlobStore blobs, Clock clock, byte[] ownKey) {
         this.meta = meta;
         this.blobs = blobs;
         this.clock = clock;
+        this.ownKey = ownKey.clone();
     }
 
     MetadataStore meta() {
@@ -86,14 +92,14 @@ public final class Service {
                 throw ApiException.badRequest("initial envelopes must be for epoch 1 and at most 64 KiB");
             }
         }
-        long now = now();
-        if (!meta.createAccount(account.bytes(), genesis, now)) {
-            throw ApiException.conflict("account already exists");
-        }
-        meta.putAccountObject(account.bytes(), "recovery-blob", recoveryBlob, now);
-        meta.putAccountObject(account.bytes(), "sharing-key/1", sharingKey, now);
+        Map<String, byte[]> objects = new java.util.HashMap<>();
+        objects.put("recovery-blob", recoveryBlob);
+        objects.put("sharing-key/1", sharingKey);
         for (Envelope e : envelopes) {
-            meta.putAccountObject(account.bytes(), envelopeName(e.epoch(), e.recipient()), e.envelope(), now);
+            objects.put(envelopeName(e.epoch(), e.recipient()), e.envelope());
+        }
+        if (!meta.createAccount(account.bytes(), genesis, objects, now())) {
+            throw ApiException.conflict("account already exists");
         }
         chains.put(account, chain);
     }
@@ -156,27 +162,29 @@ public final class Service {
         return nonce;
     }
 
-    /** The bytes a device signs to obtain a session token (domain {@link SignatureDomain#AUTH}). */
-    public static byte[] authMessage(String origin, AccountId account, DeviceId device, byte[] nonce, long timeMillis) {
-        return Encoder.labelled("strongroom/auth-request", 1).str16(origin).id(account).id(device).bytes16(nonce)
-                .i64(timeMillis).toBytes();
-    }
-
-    /** Verifies a signed challenge; returns a new bearer token. */
-    byte[] session(AccountId account, DeviceId device, byte[] nonce, long timeMillis, String origin,
-                   String expectedOrigin, byte[] signature) {
+    /**
+     * Verifies a signed challenge ({@link AuthRequest}); returns a new bearer token. The signature
+     * must name this server's own TLS key; the origin is signed but not compared with the Host
+     * header (which the caller chooses), so load balancers and port mappings need no setup.
+     */
+    byte[] session(AccountId account, DeviceId device, byte[] nonce, long timeMillis, String origin, byte[] serverKey,
+                   byte[] signature) {
         long now = now();
+        if (nonce.length != AuthRequest.NONCE_LENGTH || origin.isEmpty() || origin.length() > AuthRequest.MAX_ORIGIN
+                || serverKey.length != 32) {
+            throw ApiException.badRequest("nonce must be 32 bytes, origin 1-255 characters, server_key 32 bytes");
+        }
         if (Math.abs(now - timeMillis) > CLOCK_SKEW_MS) {
             throw ApiException.unauthorized("request time is more than 5 minutes off the server's clock");
         }
-        if (!origin.equals(expectedOrigin)) {
-            throw ApiException.unauthorized("signed origin does not name this server");
+        if (!MessageDigest.isEqual(serverKey, ownKey)) {
+            throw ApiException.unauthorized("the signed request names another server's key");
         }
         PublicIdentity id = verifiedChain(account).device(device)
                 .orElseThrow(() -> ApiException.forbidden("device is not a trusted device of the account"));
         try {
             id.signing().verify(SignatureDomain.AUTH, Suite.CURRENT,
-                    authMessage(origin, account, device, nonce, timeMillis), signature);
+                    AuthRequest.message(origin, serverKey, account, device, nonce, timeMillis), signature);
         } catch (StrongroomException e) {
             throw ApiException.unauthorized("signature does not verify");
         }
@@ -213,11 +221,7 @@ public final class Service {
         if (epoch != 1 || record.length == 0 || record.length > 64 * 1024) {
             throw ApiException.badRequest("a new vault needs a key record for epoch 1 (at most 64 KiB)");
         }
-        if (!meta.createVault(vault.bytes(), c.account().bytes(), now())) {
-            return false;
-        }
-        meta.putVaultKeyRecord(vault.bytes(), epoch, record);
-        return true;
+        return meta.createVault(vault.bytes(), c.account().bytes(), epoch, record, now());
     }
 
     List<byte[]> vaults(Caller c) {
@@ -230,13 +234,22 @@ public final class Service {
     }
 
     static String packKey(VaultId vault, PackId pack) {
-        return "packs/" + vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();
+        return vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();
     }
 
     void putPack(Caller c, VaultId vault, PackId pack, InputStream body, long length) throws IOException {
         owned(c, vault);
         if (length < PackLayout.PREFIX_LENGTH + PackLayout.TRAILER_LENGTH || length > PackLayout.MAX_PACK_SIZE) {
             throw ApiException.badRequest("pack size must be between 18 bytes and " + PackLayout.MAX_PACK_SIZE);
+        }
+        Optional<Long> existing = meta.packSize(vault.bytes(), pack.bytes());
+        if (existing.isPresent()) {
+            // packs are immutable: a retried upload of a stored pack changes nothing
+            if (existing.get() != length) {
+                throw ApiException.conflict("a pack with this id is already stored with another size");
+            }
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+            return;
         }
         blobs.put(packKey(vault, pack), body, length);
         meta.recordPack(vault.bytes(), pack.bytes(), length, now());
@@ -253,7 +266,16 @@ public final class Service {
     }
 
     InputStream readPack(VaultId vault, PackId pack, long start, long end) throws IOException {
-        return blobs.get(packKey(vault, pack), start, end);
+        try {
+            return blobs.get(packKey(vault, pack), start, end);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ApiException(404, "pack_missing", "the pack is recorded but its data is missing from the blob store");
+        }
+    }
+
+    /** Deletes expired challenges and tokens; called periodically. */
+    void purgeExpired() {
+        meta.purgeExpired(now());
     }
 
     // ------------------------------------------------------------ commits

@@ -10,6 +10,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,9 +37,11 @@ public final class StrongroomServer implements AutoCloseable {
     private final BlobStore blobs;
     private final TlsIdentity tls;
     private final ServerConnector connector;
+    private final ScheduledExecutorService janitor;
 
     private StrongroomServer(Server jetty, ServerConnector connector, MetadataStore meta, BlobStore blobs,
-                             TlsIdentity tls) {
+                             TlsIdentity tls, ScheduledExecutorService janitor) {
+        this.janitor = janitor;
         this.jetty = jetty;
         this.connector = connector;
         this.meta = meta;
@@ -56,12 +62,15 @@ public final class StrongroomServer implements AutoCloseable {
         Files.createDirectories(dataDir);
         TlsIdentity tls = TlsIdentity.loadOrCreate(dataDir);
         MetadataStore meta = new SqliteMetadataStore(dataDir.resolve("meta.db"));
-        BlobStore blobs = new FileBlobStore(dataDir.resolve("packs"));
+        BlobStore blobs = null;
         try {
+            blobs = new FileBlobStore(dataDir.resolve("packs"));
             return start(meta, blobs, tls, listen, Clock.systemUTC());
         } catch (Exception e) {
             meta.close();
-            blobs.close();
+            if (blobs != null) {
+                blobs.close();
+            }
             throw e;
         }
     }
@@ -95,10 +104,24 @@ public final class StrongroomServer implements AutoCloseable {
         connector.setPort(listen.getPort());
         connector.setIdleTimeout(120_000);
         jetty.addConnector(connector);
-        jetty.setHandler(new Api(new Service(meta, blobs, clock), VERSION));
+        Service service = new Service(meta, blobs, clock, tls.keyHash());
+        jetty.setHandler(new Api(service, VERSION));
         jetty.setStopTimeout(5_000);
         jetty.start();
-        return new StrongroomServer(jetty, connector, meta, blobs, tls);
+        ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sr-janitor");
+            t.setDaemon(true);
+            return t;
+        });
+        janitor.scheduleWithFixedDelay(() -> {
+            try {
+                service.purgeExpired();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(StrongroomServer.class).warn("purging expired sessions failed: {}",
+                        e.getClass().getSimpleName());
+            }
+        }, 1, 10, TimeUnit.MINUTES);
+        return new StrongroomServer(jetty, connector, meta, blobs, tls, janitor);
     }
 
     public int port() {
@@ -123,6 +146,7 @@ public final class StrongroomServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        janitor.shutdownNow();
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -37,10 +37,17 @@ public final class TlsIdentity {
     private static final char[] STORE_PASSWORD = "strongroom".toCharArray();
     private final KeyStore keyStore;
     private final String fingerprint;
+    private final byte[] keyHash;
 
     private TlsIdentity(KeyStore keyStore, PublicKey key) {
         this.keyStore = keyStore;
         this.fingerprint = fingerprint(key);
+        this.keyHash = HexFormat.of().parseHex(fingerprint.substring("SHA256:".length()));
+    }
+
+    /** SHA-256 of the public key's SubjectPublicKeyInfo (the pinned value). */
+    public byte[] keyHash() {
+        return keyHash.clone();
     }
 
     /** The line a server prints and {@code server fingerprint} repeats. */
@@ -111,8 +118,11 @@ public final class TlsIdentity {
             Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 ks.store(out, STORE_PASSWORD);
+                out.flush();
+                ch.force(true);
             }
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {

@@ -19,8 +19,16 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- accounts and device chains ----
 
-    /** Creates an account with its genesis entry (chain index 0). False if it exists. */
-    boolean createAccount(byte[] account, byte[] genesis, long nowMillis);
+    /**
+     * Creates an account with its genesis entry (chain index 0) and its first account objects,
+     * all in one transaction. False (and nothing stored) if the account exists.
+     */
+    boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, long nowMillis);
+
+    /** {@link #createAccount(byte[], byte[], java.util.Map, long)} without objects. */
+    default boolean createAccount(byte[] account, byte[] genesis, long nowMillis) {
+        return createAccount(account, genesis, java.util.Map.of(), nowMillis);
+    }
 
     boolean accountExists(byte[] account);
 
@@ -59,8 +67,11 @@ public interface MetadataStore extends AutoCloseable {
 
     // ---- vaults ----
 
-    /** Creates a vault owned by {@code account}. False if the vault id exists. */
-    boolean createVault(byte[] vault, byte[] account, long nowMillis);
+    /**
+     * Creates a vault owned by {@code account} together with its first key record, in one
+     * transaction (a vault never exists without a key). False if the vault id exists.
+     */
+    boolean createVault(byte[] vault, byte[] account, long epoch, byte[] keyRecord, long nowMillis);
 
     /** The owning account of a vault. */
     Optional<byte[]> vaultOwner(byte[] vault);

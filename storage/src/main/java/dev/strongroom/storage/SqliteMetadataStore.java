@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -143,8 +144,13 @@ public final class SqliteMetadataStore implements MetadataStore {
     // ---- accounts and device chains ----
 
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, long nowMillis) {
+    public boolean createAccount(byte[] account, byte[] genesis, Map<String, byte[]> objects, long nowMillis) {
         need(account, genesis);
+        Objects.requireNonNull(objects, "objects");
+        objects.forEach((k, v) -> {
+            Objects.requireNonNull(k, "name");
+            need(v);
+        });
         return write("create an account", c -> {
             if (update(c, "INSERT INTO accounts (account, created) VALUES (?, ?) ON CONFLICT (account) DO NOTHING",
                     account, nowMillis) == 0) {
@@ -152,6 +158,10 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
             update(c, "INSERT INTO chain_entries (account, idx, entry, created) VALUES (?, 0, ?, ?)",
                     account, genesis, nowMillis);
+            for (Map.Entry<String, byte[]> o : new java.util.TreeMap<>(objects).entrySet()) {
+                update(c, "INSERT INTO account_objects (account, name, value, updated) VALUES (?, ?, ?, ?)",
+                        account, o.getKey(), o.getValue(), nowMillis);
+            }
             return true;
         });
     }
@@ -302,8 +312,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     // ---- vaults ----
 
     @Override
-    public boolean createVault(byte[] vault, byte[] account, long nowMillis) {
+    public boolean createVault(byte[] vault, byte[] account, long epoch, byte[] keyRecord, long nowMillis) {
         need(vault, account);
+        need(keyRecord);
         return write("create a vault", c -> {
             requireAccount(c, account);
             if (exists(c, "SELECT 1 FROM vaults WHERE vault = ?", vault)) {
@@ -312,6 +323,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             long ordinal = number(c, "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM vaults WHERE account = ?", account);
             update(c, "INSERT INTO vaults (vault, account, created, ordinal) VALUES (?, ?, ?, ?)",
                     vault, account, nowMillis, ordinal);
+            update(c, "INSERT INTO vault_keys (vault, epoch, record) VALUES (?, ?, ?)", vault, epoch, keyRecord);
             return true;
         });
     }
