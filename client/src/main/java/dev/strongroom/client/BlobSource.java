@@ -31,7 +31,10 @@ final class BlobSource {
     private final int maxBlocks;
     private final Map<String, CompletableFuture<byte[]>> blocks;
 
-    BlobSource(Remote remote, VaultId vault, Index index, VaultKeys keys, int maxBlocks) {
+    private final Runnable resync;
+
+    BlobSource(Remote remote, VaultId vault, Index index, VaultKeys keys, int maxBlocks, Runnable resync) {
+        this.resync = resync;
         this.remote = remote;
         this.vault = vault;
         this.index = index;
@@ -42,8 +45,21 @@ final class BlobSource {
 
     /** Reads and verifies an object that must be of {@code type} (and, if >= 0, of {@code length} bytes). */
     byte[] read(ObjectId id, ObjectType type, int length) {
-        Index.Location loc = index.find(id).orElseThrow(() -> new NotFoundException(
-                "object " + short16(id) + " is not in any pack the server lists (missing data)"));
+        Index.Location loc = locate(id, type, length);
+        byte[] sealed = range(loc.pack(), loc.offset(), loc.sealedLength());
+        return open(id, loc, sealed, 0);
+    }
+
+    /** Where an object is, checked against the type and length the caller expects. */
+    Index.Location locate(ObjectId id, ObjectType type, int length) {
+        Index.Location loc = index.find(id).orElse(null);
+        if (loc == null && resync != null) {
+            resync.run(); // packs written since this handle's last look (another writer)
+            loc = index.find(id).orElse(null);
+        }
+        if (loc == null) {
+            throw new NotFoundException("object " + short16(id) + " is not in any pack the server lists (missing data)");
+        }
         if (loc.type() != type) {
             throw new IntegrityException("object " + short16(id) + " is a " + loc.type().name().toLowerCase()
                     + " object where a " + type.name().toLowerCase() + " object was expected");
@@ -52,21 +68,43 @@ final class BlobSource {
             throw new IntegrityException("object " + short16(id) + " has " + loc.plainLength()
                     + " bytes where the tree states " + length);
         }
-        byte[] sealed = range(loc.pack(), loc.offset(), loc.sealedLength());
+        return loc;
+    }
+
+    /** Opens and verifies the sealed object at {@code buf[off..]}. */
+    byte[] open(ObjectId id, Index.Location loc, byte[] buf, int off) {
         VaultKey key = keys.epoch(loc.keyEpoch());
         try {
-            return key.open(type, id, loc.compression(), loc.plainLength(), sealed, 0, sealed.length);
+            return key.open(loc.type(), id, loc.compression(), loc.plainLength(), buf, off, loc.sealedLength());
         } catch (SecurityFailureException e) {
             throw rethrow(e, "object " + short16(id) + " in pack " + short16(loc.pack()));
         }
     }
 
+    /** Fetches an aligned range of a pack (no caching), checking the length returned. */
+    byte[] fetch(PackId pack, long start, long end) {
+        if (!PackLayout.isAlignedRange(start, end, packSize(pack))) {
+            throw new IllegalArgumentException("unaligned range");
+        }
+        byte[] data = remote.readPack(vault, pack, start, end);
+        if (data.length != end - start) {
+            throw new MalformedDataException("the server returned " + data.length + " bytes for a "
+                    + (end - start) + "-byte range of pack " + short16(pack));
+        }
+        return data;
+    }
+
+    /** The same kind of failure, with where it happened in front of the message. */
     static SecurityFailureException rethrow(SecurityFailureException e, String where) {
+        String m = where + ": " + e.getMessage();
         return switch (e) {
-            case dev.strongroom.format.AuthenticationFailedException a ->
-                    new dev.strongroom.format.AuthenticationFailedException(where + ": " + a.getMessage(), a);
-            case IntegrityException i -> new IntegrityException(where + ": " + i.getMessage(), i);
-            default -> e;
+            case dev.strongroom.format.AuthenticationFailedException a -> new dev.strongroom.format.AuthenticationFailedException(m, a);
+            case IntegrityException i -> new IntegrityException(m, i);
+            case MalformedDataException x -> new MalformedDataException(m, x);
+            case dev.strongroom.format.SignatureInvalidException x -> new dev.strongroom.format.SignatureInvalidException(m, x);
+            case dev.strongroom.format.DowngradeException x -> new dev.strongroom.format.DowngradeException(m, x);
+            case dev.strongroom.format.RollbackException x -> new dev.strongroom.format.RollbackException(m, x);
+            case dev.strongroom.format.UnsafePathException x -> new dev.strongroom.format.UnsafePathException(m, x);
         };
     }
 
@@ -74,7 +112,7 @@ final class BlobSource {
         return id.hex().substring(0, 16);
     }
 
-    private long packSize(PackId pack) {
+    long packSize(PackId pack) {
         Long size = index.packSize(pack);
         if (size == null) {
             throw new NotFoundException("pack " + short16(pack) + " is not listed by the server");

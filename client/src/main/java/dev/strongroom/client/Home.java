@@ -151,7 +151,8 @@ public final class Home {
         try {
             Path dir = target.getParent();
             Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime()));
+            Path tmp = dir.resolve("." + target.getFileName() + ".tmp-"
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));
             try {
                 if (secret) {
                     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

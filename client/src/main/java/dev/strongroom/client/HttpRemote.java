@@ -185,9 +185,16 @@ public final class HttpRemote implements Remote {
         }
     }
 
+    private static final boolean TRACE = Boolean.getBoolean("strongroom.trace");
+
     private Answer exchange(HttpRequest req) {
+        long t0 = System.nanoTime();
         try {
             HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            if (TRACE) {
+                System.err.printf("trace: %s %s -> %d, %d bytes, %.1f ms%n", req.method(), req.uri().getPath(),
+                        r.statusCode(), r.body().length, (System.nanoTime() - t0) / 1e6);
+            }
             return new Answer(r.statusCode(), r.body());
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new UnreachableException("cannot reach the server at " + base + " (" + e.getClass().getSimpleName()

@@ -86,13 +86,24 @@ public final class Vault implements AutoCloseable {
         }
     }
 
+    /** Records {@code v} as seen unless a newer version was recorded; locked against other processes of this device. */
     private void remember(Version v) {
-        Optional<Seen> s = seen();
-        if (s.isPresent() && s.get().seq() >= v.seq()) {
-            return;
+        Path dir = client.home().vaultState(id.hex());
+        try {
+            Files.createDirectories(dir);
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("head.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock l = lock.lock()) {
+                Optional<Seen> s = seen();
+                if (s.isPresent() && s.get().seq() >= v.seq()) {
+                    return;
+                }
+                Home.writeAtomically(dir.resolve("head"),
+                        (v.seq() + " " + v.hash().hex() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
+            }
+        } catch (IOException e) {
+            throw new OperationFailedException("cannot record the rollback state in " + dir + ": " + e.getMessage(), e);
         }
-        Home.writeAtomically(client.home().vaultState(id.hex()).resolve("head"),
-                (v.seq() + " " + v.hash().hex() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
     }
 
     private CommitCodec.Verified verify(Remote.StoredCommit c) {
@@ -105,8 +116,9 @@ public final class Vault implements AutoCloseable {
      * and a newer head must extend the seen one through a chain of verified parent links.
      */
     public Optional<Version> head() {
-        Optional<Remote.StoredCommit> h = client.remote().head(id);
+        // what this device has seen is read first: another handle may advance it while we ask
         Optional<Seen> seen = seen();
+        Optional<Remote.StoredCommit> h = client.remote().head(id);
         if (h.isEmpty()) {
             if (seen.isPresent()) {
                 throw new RollbackException("the server says vault '" + name() + "' has no versions, but this device has "
@@ -285,7 +297,12 @@ public final class Vault implements AutoCloseable {
     }
 
     private BlobSource source(int maxBlocks) {
-        return new BlobSource(client.remote(), id, index(), keys, maxBlocks);
+        Index idx = index();
+        return new BlobSource(client.remote(), id, idx, keys, maxBlocks, () -> {
+            synchronized (this) {
+                syncIndex(idx);
+            }
+        });
     }
 
     /** Loads and verifies a tree, from the local cache (re-verified by id) or the server. */

@@ -43,10 +43,6 @@ final class Forger implements AutoCloseable {
         return keys.current();
     }
 
-    VaultKeys keys() {
-        return keys;
-    }
-
     /** Seals {@code plain} as an object of {@code type} into the open pack; returns its id. */
     ObjectId add(ObjectType type, byte[] plain) {
         if (pack == null) {

@@ -139,9 +139,8 @@ class MaliciousServerTest {
             return vault.version(Optional.empty());
         }
 
-        /** Short ids of the objects of the head that live in {@code pack}. */
-        List<String> idsIn(PackId pack) {
-            List<String> out = new ArrayList<>();
+        /** Every object the head refers to: its trees and its files' chunks. */
+        List<ObjectId> objects() {
             List<ObjectId> ids = new ArrayList<>();
             ids.add(head().root());
             for (Vault.Listing l : vault.list(head(), "/", true)) {
@@ -152,12 +151,13 @@ class MaliciousServerTest {
                     }
                 }
             }
-            for (ObjectId id : ids) {
-                if (where(id).pack().equals(pack)) {
-                    out.add(short16(id));
-                }
-            }
-            return out;
+            return ids;
+        }
+
+        /** Short ids of the objects of the head that live in {@code pack}. */
+        List<String> idsIn(PackId pack) {
+            return objects().stream().filter(id -> where(id).pack().equals(pack)).map(MaliciousServerTest::short16)
+                    .toList();
         }
     }
 
@@ -269,25 +269,18 @@ class MaliciousServerTest {
             long padEnd = -1;
             for (PackId p : a.vault.index().packIds()) {
                 long size = a.vault.index().packSize(p);
-                long end = PackLayout.PREFIX_LENGTH;
-                for (Vault.Listing l : a.vault.list(a.head(), "/", true)) {
-                    if (l.entry() instanceof Tree.FileEntry f) {
-                        for (Tree.ChunkRef c : f.chunks()) {
-                            Index.Location loc = a.where(c.id());
-                            if (loc.pack().equals(p)) {
-                                end = Math.max(end, loc.offset() + loc.sealedLength());
-                            }
-                        }
+                long objectsEnd = PackLayout.PREFIX_LENGTH;
+                for (ObjectId id : a.objects()) {
+                    Index.Location loc = a.where(id);
+                    if (loc.pack().equals(p)) {
+                        objectsEnd = Math.max(objectsEnd, loc.offset() + loc.sealedLength());
                     }
                 }
-                PackLayout.Trailer t = trailer(a, p, size);
-                long hoff = size - PackLayout.TRAILER_LENGTH - t.headerBoxLength();
-                // trees sit in packs too; only trust padding after every object of the pack
-                long objectsEnd = objectsEnd(a, p, end);
-                if (hoff - objectsEnd > 0) {
+                long headerStart = size - PackLayout.TRAILER_LENGTH - trailer(a, p, size).headerBoxLength();
+                if (headerStart > objectsEnd) {
                     pack = p;
                     padStart = objectsEnd;
-                    padEnd = hoff;
+                    padEnd = headerStart;
                     break;
                 }
             }
@@ -359,25 +352,6 @@ class MaliciousServerTest {
                 ch.read(ByteBuffer.wrap(tail), size - PackLayout.TRAILER_LENGTH);
             }
             return PackLayout.readTrailer(tail, 0, size);
-        }
-
-        /** End of the last object of a pack, trees included (walks every tree of the head). */
-        private long objectsEnd(Account a, PackId p, long dataEnd) {
-            long end = dataEnd;
-            List<ObjectId> trees = new ArrayList<>();
-            trees.add(a.head().root());
-            for (Vault.Listing l : a.vault.list(a.head(), "/", true)) {
-                if (l.entry() instanceof Tree.DirEntry d) {
-                    trees.add(d.tree());
-                }
-            }
-            for (ObjectId t : trees) {
-                Index.Location loc = a.where(t);
-                if (loc.pack().equals(p)) {
-                    end = Math.max(end, loc.offset() + loc.sealedLength());
-                }
-            }
-            return end;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.strongroom.client;
 
 import dev.strongroom.storage.MetadataStore;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -53,13 +52,9 @@ final class MeddlingMetadataStore implements MetadataStore {
         accountObject = null;
     }
 
-    static boolean same(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
-    }
-
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, long nowMillis) {
-        return real.createAccount(account, genesis, nowMillis);
+    public boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, long nowMillis) {
+        return real.createAccount(account, genesis, objects, nowMillis);
     }
 
     @Override
@@ -120,8 +115,8 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean createVault(byte[] vault, byte[] account, long nowMillis) {
-        return real.createVault(vault, account, nowMillis);
+    public boolean createVault(byte[] vault, byte[] account, long epoch, byte[] keyRecord, long nowMillis) {
+        return real.createVault(vault, account, epoch, keyRecord, nowMillis);
     }
 
     @Override

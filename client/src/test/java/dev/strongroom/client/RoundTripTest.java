@@ -259,6 +259,28 @@ class RoundTripTest {
     }
 
     @Test
+    @DisplayName("names of the longest length a tree allows (255 bytes) restore")
+    void longestNamesRestore() throws Exception {
+        try (Client c = TestServer.open(tmp.resolve("home"))) {
+            c.createVault("long names");
+            try (Vault v = c.vault("long names")) {
+                Path src = java.nio.file.Files.createDirectories(tmp.resolve("long-src"));
+                String ascii = "a".repeat(Tree.MAX_NAME_BYTES);
+                String cjk = "日".repeat(Tree.MAX_NAME_BYTES / 3);
+                Files.writeString(src.resolve(ascii), "ascii");
+                Files.createDirectories(src.resolve(cjk));
+                Files.writeString(src.resolve(cjk).resolve(ascii), "nested");
+                Vault.BackupResult r = v.backup(src, BackupOptions.DEFAULT, Progress.NONE);
+                assertThat(r.warnings()).isZero();
+                assertThat(r.files()).isEqualTo(2);
+                Path target = tmp.resolve("long-target");
+                v.restore(r.version(), "/", target, Progress.NONE);
+                Trees.assertSameTree(target, src);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("log lists versions 1..N, linked, with the counts of each backup")
     void logShowsEveryVersion() throws Exception {
         try (Client c = server.newAccount(tmp.resolve("log-home"))) {

@@ -70,7 +70,7 @@ final class TestServer implements AutoCloseable {
 
     /** The blob key of a pack, as the server names it. */
     static String packKey(VaultId vault, PackId pack) {
-        return "packs/" + vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();
+        return vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();
     }
 
     /** The file in which the embedded server keeps a pack. */
@@ -80,7 +80,7 @@ final class TestServer implements AutoCloseable {
 
     /** Bytes of all pack files the server holds for a vault. */
     long storedPackBytes(VaultId vault) throws IOException {
-        return Trees.folderBytes(dataDir.resolve("packs").resolve("packs").resolve(vault.hex()));
+        return Trees.folderBytes(dataDir.resolve("packs").resolve(vault.hex()));
     }
 
     /** Flips one bit of a stored pack, in place, on the server's disk. */

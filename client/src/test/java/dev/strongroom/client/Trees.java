@@ -54,6 +54,8 @@ final class Trees {
         g.file("empty.txt", new byte[0], 0644);
         g.file("run.sh", "#!/bin/sh\necho hello\n".getBytes(), 0755);
         g.file(Normalizer.normalize("décomposé.txt", Normalizer.Form.NFD), g.text(10), 0644);
+        g.file("case.txt", g.text(10), 0644);
+        g.file("CASE.txt", g.text(11), 0644);
         for (int i = 0; i < bigFiles; i++) {
             g.file("big-" + i + ".bin", g.random(bigMin + g.rnd.nextInt(bigMax - bigMin + 1)), 0644);
         }
@@ -300,10 +302,5 @@ final class Trees {
             }
         });
         return r;
-    }
-
-    /** Every path below {@code root} (without following links), for "nothing else was touched" checks. */
-    static TreeMap<String, String> listing(Path root) throws IOException {
-        return snapshot(root);
     }
 }

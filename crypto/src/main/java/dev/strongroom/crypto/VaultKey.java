@@ -11,7 +11,6 @@ import dev.strongroom.format.ObjectType;
 import dev.strongroom.format.Suite;
 import dev.strongroom.format.VaultId;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -114,12 +113,14 @@ public final class VaultKey implements AutoCloseable {
     public SealedBlob seal(ObjectType type, ObjectId id, byte[] plaintext, int compressionLevel) {
         Compression.Result c = Compression.compress(plaintext, compressionLevel);
         byte[] box = keyFor(type).seal(c.data(), context(type, id, c.method()));
-        SealedBlob blob = new SealedBlob(type, id, c.method(), plaintext.length, box);
-        byte[] back = open(type, id, c.method(), plaintext.length, box, 0, box.length);
-        if (!MessageDigest.isEqual(back, plaintext)) {
-            throw new IntegrityException("sealed object did not open to its plaintext (memory or CPU fault?)");
+        try {
+            // opens the box, decompresses within the stated length and re-derives the id
+            open(type, id, c.method(), plaintext.length, box, 0, box.length);
+        } catch (dev.strongroom.format.SecurityFailureException e) {
+            throw new IntegrityException("a sealed object did not verify before upload (memory or CPU fault?): "
+                    + e.getMessage(), e);
         }
-        return blob;
+        return new SealedBlob(type, id, c.method(), plaintext.length, box);
     }
 
     private SealContext.Blob context(ObjectType type, ObjectId id, int compression) {

@@ -290,7 +290,12 @@ final class Api extends Handler.Abstract {
 
     private Reply listCommits(Request q, VaultId vault) {
         Service.Caller c = auth(q);
-        Fields f = Request.extractQueryParameters(q);
+        Fields f;
+        try {
+            f = Request.extractQueryParameters(q);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("malformed query string");
+        }
         long from = parseLong(f.getValue("from"), "from");
         long to = parseLong(f.getValue("to"), "to");
         ArrayNode a = JSON.createArrayNode();
@@ -346,6 +351,8 @@ final class Api extends Handler.Abstract {
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(q)) {
             body = in.readNBytes(MAX_JSON + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body incomplete");
         }
         if (body.length > MAX_JSON) {
             throw new ApiException(413, "too_large", "JSON body larger than " + MAX_JSON + " bytes");

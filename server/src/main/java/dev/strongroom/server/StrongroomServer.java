@@ -106,6 +106,7 @@ public final class StrongroomServer implements AutoCloseable {
         jetty.addConnector(connector);
         Service service = new Service(meta, blobs, clock, tls.keyHash());
         jetty.setHandler(new Api(service, VERSION));
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);
         jetty.start();
         ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
