@@ -18,7 +18,13 @@ import dev.strongroom.format.PublicIdentity;
 import dev.strongroom.format.SignatureDomain;
 import dev.strongroom.format.Suite;
 import dev.strongroom.format.VaultId;
+import dev.strongroom.format.Digest;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +121,12 @@ public final class Client implements AutoCloseable {
         }
         Remote remote = factory.connect(cfg.server(), cfg.fingerprint(), cfg.account(), device);
         try {
-            DeviceChain chain = DeviceChain.verify(remote.chain(cfg.account()), cfg.account());
+            Path verified = home.stateDir().resolve("chain-head");
+            Optional<Digest> known = readDigest(verified);
+            DeviceChain chain = DeviceChain.verify(remote.chain(cfg.account()), cfg.account(), known);
+            if (known.isEmpty() || !known.get().equals(chain.head())) {
+                Home.writeAtomically(verified, (chain.head().hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
+            }
             PublicIdentity me = chain.trustedDevice(device.id());
             if (!me.equals(device.publicIdentity())) {
                 throw new IntegrityException("the device chain lists other keys for this device");
@@ -155,16 +166,44 @@ public final class Client implements AutoCloseable {
         return device;
     }
 
-    /** The account root key of an epoch, opened from this device's envelope and checked against the chain. */
+    private static Optional<Digest> readDigest(Path f) {
+        try {
+            return Files.exists(f) ? Optional.of(Digest.fromHex(Files.readString(f).trim())) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable: verify everything again
+        }
+    }
+
+    /**
+     * The account root key of an epoch: from this device's local cache (sealed with its
+     * {@link IdentityKeys#localKey()}) or opened from its envelope; either way checked against
+     * the verified chain's commitment before use.
+     */
     synchronized AccountRootKey ark(long epoch) {
         AccountRootKey k = arks.get(epoch);
+        if (k != null) {
+            return k;
+        }
+        Path cache = home.stateDir().resolve("ark-" + epoch);
+        SealContext.DeviceLocal ctx = new SealContext.DeviceLocal(Suite.CURRENT, device.id(), "ark-" + epoch);
+        if (Files.exists(cache)) {
+            try (var local = device.localKey()) {
+                k = AccountRootKey.fromUnwrapped(epoch, local.open(Files.readAllBytes(cache), ctx),
+                        chain.arkCommitment(epoch));
+            } catch (IOException | dev.strongroom.format.SecurityFailureException e) {
+                k = null; // a damaged cache is replaced from the envelope
+            }
+        }
         if (k == null) {
             byte[] env = remote.envelope(epoch, device.id());
             Envelope.Header h = Envelope.peek(env);
             PublicIdentity sender = chain.trustedDevice(h.sender());
             k = Envelope.open(env, account(), epoch, sender, device, chain.arkCommitment(epoch));
-            arks.put(epoch, k);
+            try (var local = device.localKey()) {
+                Home.writeAtomically(cache, local.seal(k.exportForWrap(), ctx), true);
+            }
         }
+        arks.put(epoch, k);
         return k;
     }
 

@@ -78,6 +78,30 @@ final class CommitCodec {
         if (!hash.equals(h.commitHash())) {
             throw new IntegrityException("commit " + h.seq() + " does not match the hash its signed header names");
         }
+        return open(stored, h, hash, vault, chain, keys);
+    }
+
+    /**
+     * Verifies a stored commit whose hash is already trusted: the hash of a verified head, or the
+     * parent named inside a commit verified this way. The sealed body must hash to
+     * {@code expected}; its AEAD and its agreement with the header are checked as in
+     * {@link #verify}. No signature check is needed: the hash chain carries the head's.
+     */
+    static Verified verifyLinked(Remote.StoredCommit stored, Digest expected, VaultId vault, DeviceChain chain,
+                                 VaultKeys keys) {
+        Digest hash = Commit.hashOfSealed(stored.sealed());
+        CommitHeader h = CommitHeader.decode(stored.header(), chain.minSuite());
+        if (!hash.equals(expected) || !h.commitHash().equals(expected)) {
+            throw new IntegrityException("commit " + h.seq() + " is not the one the verified history names (forked history)");
+        }
+        if (!h.vault().equals(vault) || !h.account().equals(chain.account())) {
+            throw new IntegrityException("commit " + h.seq() + " belongs to another vault or account");
+        }
+        return open(stored, h, hash, vault, chain, keys);
+    }
+
+    private static Verified open(Remote.StoredCommit stored, CommitHeader h, Digest hash, VaultId vault,
+                                 DeviceChain chain, VaultKeys keys) {
         Decoder d = new Decoder(stored.sealed(), "sealed commit");
         long epoch = d.u32();
         byte[] box = d.raw(d.remaining());

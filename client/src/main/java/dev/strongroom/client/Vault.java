@@ -114,6 +114,7 @@ public final class Vault implements AutoCloseable {
      * Asks the server for the current head and verifies it against what this device has seen:
      * an older sequence number is a rollback, the same number with another hash is a fork,
      * and a newer head must extend the seen one through a chain of verified parent links.
+     * The head's signature is checked unless it is the very commit this device saw before.
      */
     public Optional<Version> head() {
         // what this device has seen is read first: another handle may advance it while we ask
@@ -126,7 +127,10 @@ public final class Vault implements AutoCloseable {
             }
             return Optional.empty();
         }
-        CommitCodec.Verified head = verify(h.get());
+        Digest served = Commit.hashOfSealed(h.get().sealed());
+        CommitCodec.Verified head = seen.isPresent() && seen.get().hash().equals(served)
+                ? CommitCodec.verifyLinked(h.get(), served, id, client.chain(), keys)
+                : verify(h.get());
         long seq = head.header().seq();
         if (seen.isPresent()) {
             Seen s = seen.get();
@@ -139,8 +143,14 @@ public final class Vault implements AutoCloseable {
                         + "' than this device saw before (fork)");
             }
             if (seq > s.seq()) {
-                List<CommitCodec.Verified> between = range(s.seq(), seq);
-                if (!between.getFirst().hash().equals(s.hash()) || !between.getLast().hash().equals(head.hash())) {
+                List<CommitCodec.Verified> between;
+                try {
+                    between = range(s.seq(), seq, head.hash());
+                } catch (IntegrityException e) {
+                    throw new RollbackException("the history of vault '" + name() + "' does not extend the version "
+                            + "this device saw (fork): " + e.getMessage());
+                }
+                if (!between.getFirst().hash().equals(s.hash())) {
                     throw new RollbackException("the history of vault '" + name() + "' does not extend the version "
                             + "this device saw (fork)");
                 }
@@ -151,33 +161,32 @@ public final class Vault implements AutoCloseable {
         return Optional.of(v);
     }
 
-    /** Verified commits from..to (inclusive), checked to form one chain of parent links. */
-    private List<CommitCodec.Verified> range(long from, long to) {
+    /**
+     * Commits from..to (inclusive), authenticated by hash links down from {@code top}, the
+     * verified hash of commit {@code to}: each commit must hash to the value its successor's
+     * sealed body names as parent, so no signature beyond the head's is needed.
+     */
+    private List<CommitCodec.Verified> range(long from, long to, Digest top) {
         List<Remote.StoredCommit> stored = client.remote().commits(id, from, to);
         if (stored.size() != to - from + 1) {
             throw new IntegrityException("the server returned " + stored.size() + " commits for versions " + from
                     + ".." + to);
         }
-        List<CommitCodec.Verified> out = new ArrayList<>(stored.size());
-        CommitCodec.Verified prev = null;
-        for (Remote.StoredCommit s : stored) {
-            CommitCodec.Verified v = verify(s);
-            long expectSeq = prev == null ? from : prev.header().seq() + 1;
-            if (v.header().seq() != expectSeq) {
+        CommitCodec.Verified[] out = new CommitCodec.Verified[stored.size()];
+        Digest expected = top;
+        for (int i = stored.size() - 1; i >= 0; i--) {
+            CommitCodec.Verified v = CommitCodec.verifyLinked(stored.get(i), expected, id, client.chain(), keys);
+            if (v.header().seq() != from + i) {
                 throw new IntegrityException("the server returned version " + v.header().seq() + " where "
-                        + expectSeq + " belongs");
+                        + (from + i) + " belongs");
             }
-            if (prev != null && !v.header().parent().equals(prev.hash())) {
-                throw new IntegrityException("version " + v.header().seq() + " does not link to version "
-                        + prev.header().seq() + " (forked history)");
-            }
-            if (v.header().seq() == 1 && !v.header().parent().equals(Commit.NO_PARENT)) {
-                throw new IntegrityException("version 1 names a parent");
-            }
-            out.add(v);
-            prev = v;
+            out[i] = v;
+            expected = v.commit().parent();
         }
-        return out;
+        if (from == 1 && !expected.equals(Commit.NO_PARENT)) {
+            throw new IntegrityException("version 1 names a parent");
+        }
+        return List.of(out);
     }
 
     /** All versions, oldest first, verified as one linked history ending at the verified head. */
@@ -186,11 +195,7 @@ public final class Vault implements AutoCloseable {
         if (h.isEmpty()) {
             return List.of();
         }
-        List<CommitCodec.Verified> all = range(1, h.get().seq());
-        if (!all.getLast().hash().equals(h.get().hash())) {
-            throw new RollbackException("the history the server returned does not end at its head (fork)");
-        }
-        return all.stream().map(Version::of).toList();
+        return range(1, h.get().seq(), h.get().hash()).stream().map(Version::of).toList();
     }
 
     /** Version {@code seq} (verified against the head's history), or the head when empty. */
@@ -203,11 +208,7 @@ public final class Vault implements AutoCloseable {
         if (s < 1 || s > h.seq()) {
             throw new NotFoundException("vault '" + name() + "' has no version " + s + " (newest is " + h.seq() + ")");
         }
-        List<CommitCodec.Verified> chain = range(s, h.seq());
-        if (!chain.getLast().hash().equals(h.hash())) {
-            throw new RollbackException("version " + s + " is not an ancestor of the head (fork)");
-        }
-        return Version.of(chain.getFirst());
+        return Version.of(range(s, h.seq(), h.hash()).getFirst());
     }
 
     // ================================================================ index and objects

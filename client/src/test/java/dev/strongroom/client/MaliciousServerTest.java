@@ -482,7 +482,7 @@ class MaliciousServerTest {
             server.meta.commits = (v, from, to, honest) -> honest.stream().map(r -> r.seq() == 2 ? three : r).toList();
             assertThatThrownBy(() -> a.vault.log())
                     .isInstanceOf(IntegrityException.class)
-                    .hasMessageContaining("returned version 3 where 2 belongs");
+                    .hasMessageContaining("commit 3 is not the one the verified history names");
             assertThatThrownBy(() -> a.vault.version(Optional.of(2L)))
                     .isInstanceOf(IntegrityException.class);
         }
@@ -505,7 +505,7 @@ class MaliciousServerTest {
             server.meta.commits = (v, from, to, honest) -> honest.stream().map(r -> r.seq() == 2 ? altRow : r).toList();
             assertThatThrownBy(() -> a.vault.log())
                     .isInstanceOf(IntegrityException.class)
-                    .hasMessageContaining("version 3 does not link to version 2");
+                    .hasMessageContaining("commit 2 is not the one the verified history names");
         }
 
         @Test
@@ -520,7 +520,7 @@ class MaliciousServerTest {
             server.meta.commits = (v, from, to, honest) -> honest.stream().map(r -> r.seq() == 1 ? foreign : r).toList();
             assertThatThrownBy(() -> a.vault.log())
                     .isInstanceOf(IntegrityException.class)
-                    .hasMessageContaining("another vault");
+                    .hasMessageContaining("is not the one the verified history names");
         }
     }
 
@@ -555,6 +555,7 @@ class MaliciousServerTest {
             DeviceId recovery = a.client.chain().recoveryIdentity().deviceId();
             server.meta.accountObject = (acct, name, honest) -> name.equals("envelope/1/" + me.hex())
                     ? server.meta.real().accountObject(acct, "envelope/1/" + recovery.hex()) : honest;
+            TestServer.forgetCachedRootKeys(a.home);
             try (Client c = TestServer.open(a.home)) {
                 assertThatThrownBy(() -> c.vault("v"))
                         .isInstanceOf(IntegrityException.class)
@@ -573,6 +574,7 @@ class MaliciousServerTest {
             DeviceId me = a.client.deviceId();
             server.meta.accountObject = (acct, name, honest) -> name.equals("envelope/1/" + me.hex())
                     ? Optional.of(forged) : honest;
+            TestServer.forgetCachedRootKeys(a.home);
             try (Client c = TestServer.open(a.home)) {
                 assertThatThrownBy(() -> c.vault("v"))
                         .isInstanceOf(IntegrityException.class)
@@ -590,6 +592,7 @@ class MaliciousServerTest {
             String otherName = "envelope/1/" + other.client.deviceId().hex();
             server.meta.accountObject = (acct, name, honest) -> name.equals("envelope/1/" + me.hex())
                     ? server.meta.real().accountObject(otherAccount, otherName) : honest;
+            TestServer.forgetCachedRootKeys(a.home);
             try (Client c = TestServer.open(a.home)) {
                 assertThatThrownBy(() -> c.vault("v"))
                         .isInstanceOf(SignatureInvalidException.class)

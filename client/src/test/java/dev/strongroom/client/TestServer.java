@@ -68,6 +68,15 @@ final class TestServer implements AutoCloseable {
         return Client.open(Home.at(home), Client.RemoteFactory.https());
     }
 
+    /** Deletes a device's locally cached root keys, so the next open reads its envelope from the server again. */
+    static void forgetCachedRootKeys(Path home) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(Home.at(home).stateDir())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("ark-")).toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+    }
+
     /** The blob key of a pack, as the server names it. */
     static String packKey(VaultId vault, PackId pack) {
         return vault.hex() + "/" + pack.hex().substring(0, 2) + "/" + pack.hex();

@@ -46,6 +46,17 @@ public final class IdentityKeys {
     }
 
     /**
+     * A key for this device's own local state, derived from its KEM seed:
+     * {@code HKDF-SHA256(seed, info = label "strongroom/device-local-key" v1)}. Whoever can read the
+     * device's private keys can read what it seals; it adds no secret, it keeps cached secrets
+     * (root keys) no more exposed than the device key itself.
+     */
+    public SymmetricKey localKey() {
+        return new SymmetricKey(Hkdf.derive(kem.seed(), null,
+                dev.strongroom.format.Encoder.labelled("strongroom/device-local-key", 1).toBytes(), SymmetricKey.LENGTH));
+    }
+
+    /**
      * The private keys, encoded:
      * {@code label "strongroom/identity-private" v1 || u8 suite || identity ||
      * u16 len || ed25519_pkcs8 || u16 len || ml_dsa_65_pkcs8 || xwing_seed[32]}.

@@ -97,6 +97,14 @@ public sealed interface SealContext {
         }
     }
 
+    /** A device's own local secret state (e.g. cached root keys), bound to the device and the file's role. */
+    record DeviceLocal(Suite suite, DeviceId device, String name) implements SealContext {
+        @Override
+        public byte[] encode() {
+            return start("device-local", suite).id(device).str16(name).toBytes();
+        }
+    }
+
     /** A file in the client's local state (index, caches); bound to the vault and the file's role. */
     record Local(Suite suite, VaultId vault, String name) implements SealContext {
         @Override

@@ -43,11 +43,37 @@ public final class DeviceChain {
      *     the caller is creating the account
      */
     public static DeviceChain verify(List<byte[]> encoded, AccountId expected) {
+        return verify(encoded, expected, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(List, AccountId)}, for a caller that verified this chain before up to the
+     * entry whose hash is {@code verifiedHead}: the entries up to it are the same bytes (the chain
+     * is hash-linked), so their signatures are not checked again; every later entry is. A served
+     * chain that does not contain {@code verifiedHead} is a rollback or a fork.
+     */
+    public static DeviceChain verify(List<byte[]> encoded, AccountId expected, java.util.Optional<Digest> verifiedHead) {
         if (encoded.isEmpty()) {
             throw new IntegrityException("the device chain is empty");
         }
+        int trusted = -1;
+        if (verifiedHead.isPresent()) {
+            for (int i = 0; i < encoded.size() && trusted < 0; i++) {
+                if (Sha256.labelled("strongroom/chain-entry-hash", encoded.get(i)).equals(verifiedHead.get())) {
+                    trusted = i;
+                }
+            }
+            if (trusted < 0) {
+                throw new RollbackException("the server's device chain does not contain the entry this device verified "
+                        + "before (a rolled-back or forked device chain)");
+            }
+        }
         ChainEntry genesisEntry = ChainEntry.decode(encoded.get(0), Suite.V1);
-        AccountId account = genesisEntry.verifyGenesis(expected);
+        AccountId account = trusted >= 0 ? new AccountId(genesisEntry.hash().bytes()) : genesisEntry.verifyGenesis(expected);
+        if (expected != null && !expected.equals(account)) {
+            throw new IntegrityException("the genesis entry the server sent does not hash to account id "
+                    + expected.hex() + "; the server substituted the account");
+        }
         ChainEntry.Genesis g = (ChainEntry.Genesis) genesisEntry.body();
         Map<DeviceId, PublicIdentity> devices = new LinkedHashMap<>();
         devices.put(g.device().deviceId(), g.device());

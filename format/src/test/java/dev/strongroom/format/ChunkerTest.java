@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("Chunker and ChunkStream (keyed FastCDC)")
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a quadratic regression fails, not hangs
 class ChunkerTest {
     /** Small sizes so property tests see hundreds of chunks in a few MiB. */
     static final ChunkerParams SMALL = new ChunkerParams(2048, 8192, 65536);
@@ -283,7 +284,6 @@ class ChunkerTest {
 
     @Nested
     @DisplayName("ChunkStream")
-    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // e.g. a buffer that grows by too little
     class Stream {
         @ParameterizedTest(name = "seed {0}")
         @ValueSource(longs = {1, 2, 3, 4})

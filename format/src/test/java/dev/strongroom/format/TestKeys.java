@@ -5,7 +5,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * Hybrid signing keys made with the JDK alone (Ed25519 and ML-DSA-65), so format-level tests
@@ -80,9 +79,5 @@ final class TestKeys {
 
     static PublicIdentity identity(int signer, long kemSeed) {
         return new PublicIdentity(signer(signer).publicKey(), kem(kemSeed));
-    }
-
-    static Random random(long seed) {
-        return new Random(seed);
     }
 }
