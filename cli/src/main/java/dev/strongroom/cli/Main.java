@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "strongroom", mixinStandardHelpOptions = true, version = "strongroom " + StrongroomServer.VERSION,
         description = "End-to-end encrypted storage with no master key.%n",
         subcommands = {Main.ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
-            Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class},
+            Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,
+            SelfTest.class},
         footer = {"", "Exit codes: 0 ok, 1 other error, 2 usage, 3 security failure (authentication, verification,",
             "rollback, bad signature), 4 not found, 5 server unreachable."})
 public final class Main implements Runnable {

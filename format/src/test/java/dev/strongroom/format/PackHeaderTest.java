@@ -174,14 +174,17 @@ class PackHeaderTest {
         @DisplayName("truncated at every byte and with trailing bytes")
         void truncated() {
             byte[] full = Vectors.hexFile("pack-header.hex");
-            for (int i = 0; i < full.length; i++) {
-                byte[] cut = Arrays.copyOf(full, i);
-                assertThatThrownBy(() -> PackHeader.decode(cut, Suite.V1)).as("truncated to %d", i)
-                        .isInstanceOf(MalformedDataException.class);
-            }
-            // a trailing byte is read as (non-zero or extra) padding data and refused
-            assertThatThrownBy(() -> PackHeader.decode(Raw.concat(full, new byte[] {0}), Suite.V1))
-                    .isInstanceOf(MalformedDataException.class).hasMessageContaining("1 trailing bytes");
+            Tamper.everyTruncation(full, b -> PackHeader.decode(b, Suite.V1));
+            Tamper.appended(full, b -> PackHeader.decode(b, Suite.V1));
+        }
+
+        @Test
+        @DisplayName("every single-bit flip either throws or decodes to a different header")
+        void everyBitFlip() {
+            int rejected = Tamper.everyBitFlip(Vectors.hexFile("pack-header.hex"), Fixtures.packHeader(),
+                    b -> PackHeader.decode(b, Suite.V1), h -> h.encode(Fixtures.PACK_HEADER_PAD));
+            // label, version, suite, and all 64 bits of the padding bytes must be among them
+            assertThat(rejected).isGreaterThanOrEqualTo(8 * (1 + 22 + 2 + 1) + 64);
         }
 
         @Test

@@ -454,12 +454,14 @@ class TreeTest {
         @Test
         @DisplayName("truncated at every byte")
         void truncated() {
-            byte[] full = Vectors.hexFile("tree.hex");
-            for (int i = 0; i < full.length; i++) {
-                byte[] cut = Arrays.copyOf(full, i);
-                assertThatThrownBy(() -> Tree.decode(cut)).as("truncated to %d bytes", i)
-                        .isInstanceOf(MalformedDataException.class);
-            }
+            Tamper.everyTruncation(Vectors.hexFile("tree.hex"), Tree::decode);
+        }
+
+        @Test
+        @DisplayName("every single-bit flip either throws or decodes to a different, canonically encoded tree")
+        void everyBitFlip() {
+            int rejected = Tamper.everyBitFlip(Vectors.hexFile("tree.hex"), Fixtures.tree(), Tree::decode, Tree::encode);
+            assertThat(rejected).isGreaterThanOrEqualTo(8 * (1 + 15 + 2));
         }
 
         @Test
