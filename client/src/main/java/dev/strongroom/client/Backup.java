@@ -345,7 +345,8 @@ final class Backup implements AutoCloseable {
 
     // ---------------------------------------------------------------- uploads
 
-    private static final PackWriter.Finished POISON = new PackWriter.Finished(null, 0, new byte[0], List.of());
+    private static final PackWriter.Finished POISON =
+            new PackWriter.Finished(null, 0, Remote.PackBody.of(List.of()), List.of());
 
     private void enqueue(PackWriter.Finished p) {
         checkFailure();
@@ -390,8 +391,8 @@ final class Backup implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
-                remote.putPack(key.vault(), p.id(), p.data());
-                index.addPack(p.id(), p.data().length, p.keyEpoch(), p.entries());
+                remote.putPack(key.vault(), p.id(), p.body());
+                index.addPack(p.id(), p.body().length(), p.keyEpoch(), p.entries());
                 uploaded.add(p.id());
                 return;
             } catch (dev.strongroom.format.UnreachableException | OperationFailedException e) {

@@ -376,9 +376,11 @@ public final class HttpRemote implements Remote {
     }
 
     @Override
-    public void putPack(VaultId vault, PackId pack, byte[] data) {
+    public void putPack(VaultId vault, PackId pack, PackBody body) {
+        HttpRequest.BodyPublisher pub = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(body::open), body.length());
         ok(send(req("/v1/vaults/" + vault.hex() + "/packs/" + pack.hex()).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(data)), true), "uploading a pack");
+                .PUT(pub), true), "uploading a pack");
     }
 
     @Override

@@ -56,8 +56,8 @@ final class PackWriter {
         return e;
     }
 
-    /** A finished pack: its bytes and its header entries. */
-    record Finished(PackId id, long keyEpoch, byte[] data, List<PackHeader.Entry> entries) {
+    /** A finished pack: its bytes (as parts, never copied into one array) and its header entries. */
+    record Finished(PackId id, long keyEpoch, Remote.PackBody body, List<PackHeader.Entry> entries) {
     }
 
     Finished finish() {
@@ -73,19 +73,19 @@ final class PackWriter {
         if (total > PackLayout.MAX_PACK_SIZE) {
             throw new IllegalStateException("pack too large");
         }
-        byte[] out = new byte[(int) total];
-        System.arraycopy(PackLayout.prefix(suite), 0, out, 0, PackLayout.PREFIX_LENGTH);
-        int o = PackLayout.PREFIX_LENGTH;
+        List<byte[]> parts = new ArrayList<>(blobs.size() + 4);
+        MessageDigest md = dev.strongroom.format.Sha256.newDigest();
+        byte[] prefix = PackLayout.prefix(suite);
+        parts.add(prefix);
+        md.update(prefix);
         for (SealedBlob b : blobs) {
-            System.arraycopy(b.box(), 0, out, o, b.sealedLength());
-            o += b.sealedLength();
+            parts.add(b.box());
+            md.update(b.box());
         }
         byte[] pad = new byte[padding];
         RANDOM.nextBytes(pad);
-        System.arraycopy(pad, 0, out, o, padding);
-        o += padding;
-        MessageDigest md = dev.strongroom.format.Sha256.newDigest();
-        md.update(out, 0, o);
+        parts.add(pad);
+        md.update(pad);
         Digest bodyHash = new Digest(md.digest());
         PackHeader header = new PackHeader(suite, key.vault(), key.epoch(), id, bodyHash, entries);
         byte[] box = key.metadataKey().seal(header.encode(headerPad),
@@ -93,16 +93,14 @@ final class PackWriter {
         if (box.length != sealedHeader) {
             throw new IllegalStateException("header size mismatch");
         }
-        System.arraycopy(box, 0, out, o, box.length);
-        o += box.length;
-        byte[] trailer = PackLayout.trailer(key.epoch(), box.length);
-        System.arraycopy(trailer, 0, out, o, trailer.length);
-        o += trailer.length;
-        if (o != out.length) {
+        parts.add(box);
+        parts.add(PackLayout.trailer(key.epoch(), box.length));
+        Remote.PackBody body = Remote.PackBody.of(parts);
+        if (body.length() != total) {
             throw new IllegalStateException("pack layout mismatch");
         }
         blobs.clear();
-        return new Finished(id, key.epoch(), out, List.copyOf(entries));
+        return new Finished(id, key.epoch(), body, List.copyOf(entries));
     }
 
     private static int roundUp(int v, int q) {

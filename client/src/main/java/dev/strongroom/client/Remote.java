@@ -37,7 +37,37 @@ public interface Remote extends AutoCloseable {
     List<VaultListing> vaults();
 
     /** Uploads a pack; returns once the server holds it durably. Idempotent. */
-    void putPack(VaultId vault, PackId pack, byte[] data);
+    void putPack(VaultId vault, PackId pack, PackBody body);
+
+    /** Uploads a pack held in one array. */
+    default void putPack(VaultId vault, PackId pack, byte[] data) {
+        putPack(vault, pack, PackBody.of(List.of(data)));
+    }
+
+    /**
+     * A pack's bytes as a list of parts (prefix, sealed blobs, padding, header, trailer), so a
+     * pack is never copied into one array; re-readable for retries.
+     */
+    record PackBody(List<byte[]> parts, long length) {
+        public static PackBody of(List<byte[]> parts) {
+            return new PackBody(List.copyOf(parts), parts.stream().mapToLong(p -> p.length).sum());
+        }
+
+        public java.io.InputStream open() {
+            return new java.io.SequenceInputStream(java.util.Collections.enumeration(
+                    parts.stream().map(p -> (java.io.InputStream) new java.io.ByteArrayInputStream(p)).toList()));
+        }
+
+        public byte[] toArray() {
+            byte[] out = new byte[Math.toIntExact(length)];
+            int o = 0;
+            for (byte[] p : parts) {
+                System.arraycopy(p, 0, out, o, p.length);
+                o += p.length;
+            }
+            return out;
+        }
+    }
 
     List<PackListing> packs(VaultId vault);
 

@@ -86,23 +86,28 @@ public final class Vault implements AutoCloseable {
         }
     }
 
-    /** Records {@code v} as seen unless a newer version was recorded; locked against other processes of this device. */
+    /** Per-JVM monitors for the rollback-state files (a file lock alone excludes only other processes). */
+    private static final Map<Path, Object> STATE_LOCKS = new ConcurrentHashMap<>();
+
+    /** Records {@code v} as seen unless a newer version was recorded; locked against other handles and processes. */
     private void remember(Version v) {
         Path dir = client.home().vaultState(id.hex());
-        try {
-            Files.createDirectories(dir);
-            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("head.lock"),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                 java.nio.channels.FileLock l = lock.lock()) {
-                Optional<Seen> s = seen();
-                if (s.isPresent() && s.get().seq() >= v.seq()) {
-                    return;
+        synchronized (STATE_LOCKS.computeIfAbsent(dir, d -> new Object())) {
+            try {
+                Files.createDirectories(dir);
+                try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolve("head.lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     java.nio.channels.FileLock l = lock.lock()) {
+                    Optional<Seen> s = seen();
+                    if (s.isPresent() && s.get().seq() >= v.seq()) {
+                        return;
+                    }
+                    Home.writeAtomically(dir.resolve("head"), (v.seq() + " " + v.hash().hex() + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
                 }
-                Home.writeAtomically(dir.resolve("head"),
-                        (v.seq() + " " + v.hash().hex() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
+            } catch (IOException e) {
+                throw new OperationFailedException("cannot record the rollback state in " + dir + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new OperationFailedException("cannot record the rollback state in " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -57,7 +57,7 @@ final class Forger implements AutoCloseable {
     PackId upload() {
         PackWriter.Finished f = pack.finish();
         pack = null;
-        client.remote().putPack(vault.id(), f.id(), f.data());
+        client.remote().putPack(vault.id(), f.id(), f.body());
         return f.id();
     }
 
