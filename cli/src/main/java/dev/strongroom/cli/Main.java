@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = "End-to-end encrypted storage with no master key.%n",
         subcommands = {Main.ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
             Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,
-            SelfTest.class},
+            DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class, DeviceVerbs.RecoveryCmd.class,
+            DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class, SelfTest.class},
         footer = {"", "Exit codes: 0 ok, 1 other error, 2 usage, 3 security failure (authentication, verification,",
             "rollback, bad signature), 4 not found, 5 server unreachable."})
 public final class Main implements Runnable {
@@ -165,8 +166,21 @@ public final class Main implements Runnable {
             return ((Main) p).io;
         }
 
+        @Option(names = "--passphrase-file", paramLabel = "FILE",
+                description = "Read this device's passphrase from FILE (else $STRONGROOM_PASSPHRASE, else a prompt on a terminal).")
+        Path passphraseFile;
+
+        Client.Passphrases passphrases() {
+            return Passphrases.source(io(), passphraseFile, "STRONGROOM_PASSPHRASE", "Passphrase of this device: ");
+        }
+
+        /** Opens the device and prints, loudly, every chain entry it did not make or confirm. */
         Client open() {
-            return Client.open(homeOption.resolve(io()), Client.RemoteFactory.https());
+            Client c = Client.open(homeOption.resolve(io()), Client.RemoteFactory.https(), passphrases());
+            for (String a : c.announcements()) {
+                io().err().println("WARNING: " + a);
+            }
+            return c;
         }
     }
 

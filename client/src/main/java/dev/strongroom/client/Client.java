@@ -24,7 +24,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,10 +52,11 @@ public final class Client implements AutoCloseable {
     private final Home.Config config;
     private final IdentityKeys device;
     private final Remote remote;
-    private final DeviceChain chain;
+    private DeviceChain chain;
     private final Map<Long, AccountRootKey> arks = new HashMap<>();
+    private final List<String> announcements = new ArrayList<>();
 
-    private Client(Home home, Home.Config config, IdentityKeys device, Remote remote, DeviceChain chain) {
+    Client(Home home, Home.Config config, IdentityKeys device, Remote remote, DeviceChain chain) {
         this.home = home;
         this.config = config;
         this.device = device;
@@ -107,35 +110,131 @@ public final class Client implements AutoCloseable {
                 r.createAccount(new Remote.AccountCreation(account, genesis.encode(), blob, envs, sharingWrap));
             }
             home.writeDeviceKey(device.exportPrivate());
+            Home.writeAtomically(home.stateDir().resolve("acknowledged"),
+                    (Devices.bodyHash(genesis).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, device.id(), deviceName));
+            try (Client c = open(home, factory)) {
+                Devices.of(c).writeName(device.id(), deviceName);
+            }
             return new InitResult(account, device.id(), code.display());
         }
     }
 
     /** Opens this home's device: loads keys, fetches and verifies the device chain. */
     public static Client open(Home home, RemoteFactory factory) {
+        return open(home, factory, Passphrases.NONE);
+    }
+
+    /** Where a passphrase comes from when the device key is protected by one. */
+    @FunctionalInterface
+    public interface Passphrases {
+        /** No passphrase available: a protected device key is a usage error. */
+        Passphrases NONE = () -> {
+            throw new InvalidInputException("this device's key is protected by a passphrase; give it with "
+                    + "--passphrase-file FILE or STRONGROOM_PASSPHRASE");
+        };
+
+        char[] get();
+    }
+
+    /** Loads this device's private keys, asking for the passphrase if they are protected. */
+    static IdentityKeys loadDevice(Home home, Passphrases passphrases) {
+        byte[] stored = home.deviceKey();
+        if (dev.strongroom.crypto.PassphraseBox.isProtected(stored)) {
+            stored = dev.strongroom.crypto.PassphraseBox.open(stored, passphrases.get(), "device-key");
+        }
+        return IdentityKeys.importPrivate(stored);
+    }
+
+    /** Opens this home's device: loads keys, fetches and verifies the device chain. */
+    public static Client open(Home home, RemoteFactory factory, Passphrases passphrases) {
         Home.Config cfg = home.config();
-        IdentityKeys device = IdentityKeys.importPrivate(home.deviceKey());
+        IdentityKeys device = loadDevice(home, passphrases);
         if (!device.id().equals(cfg.device())) {
             throw new IntegrityException("the device key does not match this home's device id");
         }
         Remote remote = factory.connect(cfg.server(), cfg.fingerprint(), cfg.account(), device);
         try {
-            Path verified = home.stateDir().resolve("chain-head");
-            Optional<Digest> known = readDigest(verified);
-            DeviceChain chain = DeviceChain.verify(remote.chain(cfg.account()), cfg.account(), known);
-            if (known.isEmpty() || !known.get().equals(chain.head())) {
-                Home.writeAtomically(verified, (chain.head().hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
-            }
-            PublicIdentity me = chain.trustedDevice(device.id());
-            if (!me.equals(device.publicIdentity())) {
-                throw new IntegrityException("the device chain lists other keys for this device");
-            }
-            return new Client(home, cfg, device, remote, chain);
+            Client c = new Client(home, cfg, device, remote, null);
+            c.refreshChain();
+            return c;
         } catch (RuntimeException e) {
             remote.close();
             throw e;
         }
+    }
+
+    /**
+     * Fetches and verifies the device chain (only entries newer than the last verified head need
+     * their signatures checked), refuses one that lacks the verified head (rollback), checks this
+     * device is still trusted, and collects announcements of entries this device did not make.
+     */
+    void refreshChain() {
+        Path verified = home.stateDir().resolve("chain-head");
+        Optional<Digest> known = readDigest(verified);
+        DeviceChain c = DeviceChain.verify(remote.chain(config.account()), config.account(), known);
+        int from = known.map(k -> indexOf(c, k) + 1).orElse((int) c.length());
+        Set<Digest> mine = acknowledged();
+        for (int i = from; i < c.length(); i++) {
+            if (!mine.contains(Devices.bodyHash(c.entries().get(i)))) {
+                announcements.add(Devices.describe(c, i));
+            }
+        }
+        if (known.isEmpty() || !known.get().equals(c.head())) {
+            Home.writeAtomically(verified, (c.head().hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
+        }
+        PublicIdentity me = c.device(device.id()).orElseThrow(() -> new dev.strongroom.format.SignatureInvalidException(
+                "this device (" + device.id().hex().substring(0, 16) + ") was removed from the account; it can no "
+                        + "longer read or write anything new"));
+        if (!me.equals(device.publicIdentity())) {
+            throw new IntegrityException("the device chain lists other keys for this device");
+        }
+        this.chain = c;
+    }
+
+    private static int indexOf(DeviceChain c, Digest h) {
+        for (int i = 0; i < c.length(); i++) {
+            if (c.hash(i).equals(h)) {
+                return i;
+            }
+        }
+        return (int) c.length() - 1;
+    }
+
+    /** Chain entries this device made or confirmed (hashes of their signed bodies), persisted in its state. */
+    Set<Digest> acknowledged() {
+        Path f = home.stateDir().resolve("acknowledged");
+        Set<Digest> out = new HashSet<>();
+        try {
+            if (Files.exists(f)) {
+                for (String line : Files.readAllLines(f)) {
+                    if (!line.isBlank()) {
+                        out.add(Digest.fromHex(line.trim()));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: every entry counts as not confirmed, which only adds warnings
+        }
+        return out;
+    }
+
+    /** Records that this device made or confirmed the chain entry whose body hashes to {@code h}. */
+    void acknowledge(Digest h) {
+        Set<Digest> s = new java.util.LinkedHashSet<>(acknowledged());
+        s.add(h);
+        StringBuilder b = new StringBuilder();
+        s.forEach(d -> b.append(d.hex()).append('\n'));
+        Home.writeAtomically(home.stateDir().resolve("acknowledged"), b.toString().getBytes(StandardCharsets.US_ASCII),
+                false);
+    }
+
+    /**
+     * Chain entries that appeared since this device last looked and that it did not make or
+     * confirm ("device X added by the recovery key at T"): show them loudly.
+     */
+    public List<String> announcements() {
+        return List.copyOf(announcements);
     }
 
     public Home home() {
@@ -197,7 +296,10 @@ public final class Client implements AutoCloseable {
         if (k == null) {
             byte[] env = remote.envelope(epoch, device.id());
             Envelope.Header h = Envelope.peek(env);
-            PublicIdentity sender = chain.trustedDevice(h.sender());
+            // the sender may have been removed since; the chain's commitment decides the key
+            PublicIdentity sender = chain.record(h.sender()).map(DeviceChain.DeviceRecord::identity)
+                    .orElseThrow(() -> new dev.strongroom.format.SignatureInvalidException(
+                            "an envelope names a sender that was never a device of this account"));
             k = Envelope.open(env, account(), epoch, sender, device, chain.arkCommitment(epoch));
             try (var local = device.localKey()) {
                 Home.writeAtomically(cache, local.seal(k.exportForWrap(), ctx), true);
@@ -229,7 +331,7 @@ public final class Client implements AutoCloseable {
                 throw new IntegrityException("the server listed two key records for one epoch of a vault");
             }
         }
-        return VaultKeys.open(account(), l.vault(), records, this::ark);
+        return VaultKeys.open(account(), l.vault(), records, chain.currentArkEpoch(), this::ark);
     }
 
     /** Creates a vault (no version yet). Names are unique within an account. */

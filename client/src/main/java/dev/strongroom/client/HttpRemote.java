@@ -339,6 +339,109 @@ public final class HttpRemote implements Remote {
     }
 
     @Override
+    public boolean appendChainEntry(AccountId a, byte[] entry) {
+        Answer r = send(postJson("/v1/accounts/" + a.hex() + "/chain", JSON.createObjectNode().put("entry", b64(entry))),
+                false);
+        if (r.status() == 409) {
+            return false;
+        }
+        ok(r, "appending to the device chain");
+        return true;
+    }
+
+    @Override
+    public void putRecoveryBlob(byte[] blob) {
+        ok(send(req("/v1/recovery-blob").header("Content-Type", "application/json")
+                .PUT(json(JSON.createObjectNode().put("blob", b64(blob)))), true), "storing the recovery blob");
+    }
+
+    @Override
+    public Optional<byte[]> state(String name) {
+        JsonNode n = ok(send(req("/v1/state/" + name).GET(), true), "reading account state").json();
+        JsonNode v = n.get("value");
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(unb64(n, "value"));
+    }
+
+    @Override
+    public void putState(String name, byte[] value) {
+        ok(send(req("/v1/state/" + name).header("Content-Type", "application/json")
+                .PUT(json(JSON.createObjectNode().put("value", b64(value)))), true), "storing account state");
+    }
+
+    @Override
+    public void putKeyRecord(VaultId vault, long epoch, byte[] record) {
+        ok(send(req("/v1/vaults/" + vault.hex() + "/keys/" + epoch).header("Content-Type", "application/json")
+                .PUT(json(JSON.createObjectNode().put("record", b64(record)))), true), "storing a vault key record");
+    }
+
+    @Override
+    public String openPairing(AccountId a, byte[] commitment) {
+        JsonNode n = ok(send(postJson("/v1/accounts/" + a.hex() + "/pairings",
+                JSON.createObjectNode().put("commitment", b64(commitment))), false), "opening a pairing").json();
+        String code = n.path("code").asText("");
+        if (!code.matches("[0-9A-Z]{8}")) {
+            throw new MalformedDataException("the server sent a malformed pairing code");
+        }
+        return code;
+    }
+
+    private static java.util.Map<String, byte[]> pairingFields(JsonNode n) {
+        java.util.Map<String, byte[]> m = new java.util.TreeMap<>();
+        for (String f : List.of("commitment", "nonce", "approver", "identity", "nonce_j", "entry", "envelope")) {
+            if (n.hasNonNull(f)) {
+                m.put(f, unb64(n, f));
+            }
+        }
+        if (n.path("refused").asBoolean(false)) {
+            m.put("refused", new byte[] {1});
+        }
+        return m;
+    }
+
+    @Override
+    public Optional<java.util.Map<String, byte[]>> pairing(AccountId a, String code) {
+        Answer r = send(req("/v1/accounts/" + a.hex() + "/pairings/" + code).GET(), false);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(pairingFields(ok(r, "reading a pairing").json()));
+    }
+
+    @Override
+    public java.util.Map<String, java.util.Map<String, byte[]>> pendingPairings() {
+        JsonNode n = ok(send(req("/v1/pairings").GET(), true), "listing pairings").json();
+        java.util.Map<String, java.util.Map<String, byte[]>> out = new java.util.TreeMap<>();
+        for (JsonNode p : n.path("pairings")) {
+            out.put(p.path("code").asText(), pairingFields(p));
+        }
+        return out;
+    }
+
+    @Override
+    public void approvePairing(AccountId a, String code, byte[] nonce) {
+        ok(send(postJson("/v1/accounts/" + a.hex() + "/pairings/" + code + "/approve",
+                JSON.createObjectNode().put("nonce", b64(nonce))), true), "approving a pairing");
+    }
+
+    @Override
+    public void revealPairing(AccountId a, String code, byte[] identity, byte[] nonce) {
+        ok(send(postJson("/v1/accounts/" + a.hex() + "/pairings/" + code + "/reveal",
+                JSON.createObjectNode().put("identity", b64(identity)).put("nonce_j", b64(nonce))), false),
+                "revealing the joining device's keys");
+    }
+
+    @Override
+    public void answerPairing(AccountId a, String code, Optional<byte[]> entry, Optional<byte[]> envelope) {
+        ObjectNode n = JSON.createObjectNode();
+        if (entry.isPresent()) {
+            n.put("entry", b64(entry.get())).put("envelope", b64(envelope.orElseThrow()));
+        } else {
+            n.put("refused", true);
+        }
+        ok(send(postJson("/v1/accounts/" + a.hex() + "/pairings/" + code + "/answer", n), true), "answering a pairing");
+    }
+
+    @Override
     public byte[] envelope(long epoch, DeviceId recipient) {
         return unb64(ok(send(req("/v1/envelopes/" + epoch + "/" + recipient.hex()).GET(), true),
                 "envelope of epoch " + epoch).json(), "envelope");

@@ -26,6 +26,41 @@ public interface Remote extends AutoCloseable {
     /** The recovery blob of an account (sealed under the recovery code). */
     byte[] recoveryBlob(AccountId account);
 
+    /**
+     * Appends a device-chain entry (self-certifying: no session needed). False if another entry
+     * took that index first; the caller re-reads the chain.
+     */
+    boolean appendChainEntry(AccountId account, byte[] entry);
+
+    /** Replaces the recovery blob (after the chain names a new recovery identity). */
+    void putRecoveryBlob(byte[] blob);
+
+    /** Opaque, client-sealed account state by name (e.g. "device-names"). */
+    Optional<byte[]> state(String name);
+
+    void putState(String name, byte[] value);
+
+    /** Replaces or adds the key record of a vault key epoch. */
+    void putKeyRecord(VaultId vault, long epoch, byte[] record);
+
+    // ---- pairing mailbox (docs/http-api.md, "Pairing") ----
+
+    /** A joiner opens a pairing with its commitment; returns the pairing code. No session needed. */
+    String openPairing(AccountId account, byte[] commitment);
+
+    /** The pairing's fields so far (see the server's Service.PAIRING_FIELDS); empty if unknown or expired. */
+    Optional<java.util.Map<String, byte[]>> pairing(AccountId account, String code);
+
+    /** Pairings of this device's account that await an answer, by code. */
+    java.util.Map<String, java.util.Map<String, byte[]>> pendingPairings();
+
+    void approvePairing(AccountId account, String code, byte[] nonce);
+
+    void revealPairing(AccountId account, String code, byte[] identity, byte[] nonce);
+
+    /** The approver's answer: the half-signed entry and the joiner's envelope, or a refusal (both empty). */
+    void answerPairing(AccountId account, String code, Optional<byte[]> entry, Optional<byte[]> envelope);
+
     /** The envelope of root-key epoch {@code epoch} addressed to {@code recipient}. */
     byte[] envelope(long epoch, DeviceId recipient);
 

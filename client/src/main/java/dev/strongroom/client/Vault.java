@@ -54,6 +54,21 @@ public final class Vault implements AutoCloseable {
         return id;
     }
 
+    VaultKeys keys() {
+        return keys;
+    }
+
+    /**
+     * After a root-key rotation: if the vault has versions, commits its newest tree again under
+     * the newest vault key epoch, signed by this (trusted) device.
+     */
+    void rekeyCommit(String message) {
+        Optional<Version> h = head();
+        if (h.isPresent()) {
+            commit(h.get().root(), h.get().files(), h.get().bytes(), message, List.of(), h);
+        }
+    }
+
     public String name() {
         return keys.name();
     }

@@ -36,7 +36,7 @@ final class Forger implements AutoCloseable {
                 .findFirst().orElseThrow();
         Map<Long, byte[]> records = new HashMap<>();
         l.keyRecords().forEach(r -> records.put(r.epoch(), r.record()));
-        this.keys = VaultKeys.open(client.account(), vault.id(), records, client::ark);
+        this.keys = VaultKeys.open(client.account(), vault.id(), records, client.chain().currentArkEpoch(), client::ark);
     }
 
     VaultKey key() {

@@ -97,6 +97,14 @@ public sealed interface SealContext {
         }
     }
 
+    /** Account state shared by the account's devices (e.g. device names), sealed under a root key. */
+    record AccountState(Suite suite, AccountId account, long arkEpoch, String name) implements SealContext {
+        @Override
+        public byte[] encode() {
+            return start("account-state", suite).id(account).u32(arkEpoch).str16(name).toBytes();
+        }
+    }
+
     /** A device's own local secret state (e.g. cached root keys), bound to the device and the file's role. */
     record DeviceLocal(Suite suite, DeviceId device, String name) implements SealContext {
         @Override

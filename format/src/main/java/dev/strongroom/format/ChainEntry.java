@@ -51,7 +51,7 @@ public record ChainEntry(Suite suite, long index, Digest prev, long timeMillis, 
             return code;
         }
 
-        static Role of(int code) {
+        public static Role of(int code) {
             for (Role r : values()) {
                 if (r.code == code) {
                     return r;
@@ -66,7 +66,7 @@ public record ChainEntry(Suite suite, long index, Digest prev, long timeMillis, 
     }
 
     /** The kind-specific part of an entry. */
-    public sealed interface Body permits Genesis {
+    public sealed interface Body permits Genesis, AddDevice, RemoveDevice, SetRecovery {
         int kind();
 
         void writeTo(Encoder e);
@@ -95,6 +95,92 @@ public record ChainEntry(Suite suite, long index, Digest prev, long timeMillis, 
         static Genesis read(Decoder d) {
             return new Genesis(Suite.of(d.u8()), PublicIdentity.read(d), PublicIdentity.read(d),
                     PublicIdentity.read(d), d.u32(), new Digest(d.raw(32)));
+        }
+    }
+
+    /**
+     * Adds a device. Signed by the approving device (role {@link Role#DEVICE}) or by the
+     * recovery key ({@link Role#RECOVERY}), and always by the new device itself
+     * ({@link Role#SUBJECT}) to prove it holds its keys.
+     * <pre>ADD_DEVICE: u8 added_by (1 device, 2 recovery) || approver[32] (zero when by recovery) || identity new_device</pre>
+     */
+    public record AddDevice(Role addedBy, DeviceId approver, PublicIdentity device) implements Body {
+        public static final int KIND = 2;
+        public static final DeviceId NONE = new DeviceId(new byte[32]);
+
+        public AddDevice {
+            if (addedBy != Role.DEVICE && addedBy != Role.RECOVERY) {
+                throw new MalformedDataException("a device is added by a device or by the recovery key");
+            }
+            if ((addedBy == Role.RECOVERY) != approver.equals(NONE)) {
+                throw new MalformedDataException("an approver is named exactly when a device approves");
+            }
+        }
+
+        @Override
+        public int kind() {
+            return KIND;
+        }
+
+        @Override
+        public void writeTo(Encoder e) {
+            e.u8(addedBy.code()).id(approver);
+            device.writeTo(e);
+        }
+
+        static AddDevice read(Decoder d) {
+            return new AddDevice(Role.of(d.u8()), new DeviceId(d.raw(32)), PublicIdentity.read(d));
+        }
+    }
+
+    /**
+     * Removes a device and starts a new account-root-key epoch with a new account sharing
+     * identity. Signed by a device trusted at the previous entry ({@link Role#DEVICE}).
+     * <pre>REMOVE_DEVICE: signer[32] || removed[32] || u32 new_ark_epoch || ark_commitment[32] || identity sharing</pre>
+     */
+    public record RemoveDevice(DeviceId signer, DeviceId removed, long arkEpoch, Digest arkCommitment,
+                               PublicIdentity sharing) implements Body {
+        public static final int KIND = 3;
+
+        @Override
+        public int kind() {
+            return KIND;
+        }
+
+        @Override
+        public void writeTo(Encoder e) {
+            e.id(signer).id(removed).u32(arkEpoch).id(arkCommitment);
+            sharing.writeTo(e);
+        }
+
+        static RemoveDevice read(Decoder d) {
+            return new RemoveDevice(new DeviceId(d.raw(32)), new DeviceId(d.raw(32)), d.u32(), new Digest(d.raw(32)),
+                    PublicIdentity.read(d));
+        }
+    }
+
+    /**
+     * Replaces the recovery identity (a new recovery code). Signed by a trusted device
+     * ({@link Role#DEVICE}), co-signed by the current recovery key ({@link Role#RECOVERY}, so the
+     * user must hold the current code) and by the new recovery key ({@link Role#SUBJECT}).
+     * <pre>SET_RECOVERY: signer[32] || identity recovery</pre>
+     */
+    public record SetRecovery(DeviceId signer, PublicIdentity recovery) implements Body {
+        public static final int KIND = 4;
+
+        @Override
+        public int kind() {
+            return KIND;
+        }
+
+        @Override
+        public void writeTo(Encoder e) {
+            e.id(signer);
+            recovery.writeTo(e);
+        }
+
+        static SetRecovery read(Decoder d) {
+            return new SetRecovery(new DeviceId(d.raw(32)), PublicIdentity.read(d));
         }
     }
 
@@ -146,6 +232,9 @@ public record ChainEntry(Suite suite, long index, Digest prev, long timeMillis, 
         int kind = d.u8();
         Body body = switch (kind) {
             case Genesis.KIND -> Genesis.read(d);
+            case AddDevice.KIND -> AddDevice.read(d);
+            case RemoveDevice.KIND -> RemoveDevice.read(d);
+            case SetRecovery.KIND -> SetRecovery.read(d);
             default -> throw new MalformedDataException("unknown chain entry kind " + kind + "; upgrade Strongroom");
         };
         d.end();

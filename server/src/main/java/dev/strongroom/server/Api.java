@@ -45,7 +45,10 @@ final class Api extends Handler.Abstract {
     private static final int MAX_JSON = 16 * 1024 * 1024;
     private static final String HEX32 = "([0-9a-f]{64})";
     private static final String HEX16 = "([0-9a-f]{32})";
-    private static final Pattern ACCOUNT = Pattern.compile("/v1/accounts/" + HEX32 + "/(chain|recovery-blob)");
+    private static final Pattern ACCOUNT = Pattern.compile("/v1/accounts/" + HEX32 + "/(chain|recovery-blob|pairings)");
+    private static final Pattern PAIRING = Pattern.compile("/v1/accounts/" + HEX32 + "/pairings/([0-9A-Z]{8})(/approve|/reveal|/answer)?");
+    private static final Pattern STATE = Pattern.compile("/v1/state/([a-z0-9-]{1,32})");
+    private static final Pattern KEYS = Pattern.compile("/v1/vaults/" + HEX16 + "/keys/([0-9]{1,10})");
     private static final Pattern ENVELOPE = Pattern.compile("/v1/envelopes/([0-9]{1,10})/" + HEX32);
     private static final Pattern VAULT = Pattern.compile("/v1/vaults/" + HEX16 + "/(packs|head|commits)");
     private static final Pattern PACK = Pattern.compile("/v1/vaults/" + HEX16 + "/packs/" + HEX32);
@@ -120,6 +123,16 @@ final class Api extends Handler.Abstract {
             case "/v1/auth/session" -> {
                 return only(method, "POST", "auth-session", this::session);
             }
+            case "/v1/pairings" -> {
+                return only(method, "GET", "pending-pairings", this::pendingPairings);
+            }
+            case "/v1/recovery-blob" -> {
+                return only(method, "PUT", "put-recovery-blob", (q, s) -> {
+                    Service.Caller c = auth(q);
+                    service.putRecoveryBlob(c, bytes(json(q), "blob"));
+                    return new Reply(204, null);
+                });
+            }
             case "/v1/vaults" -> {
                 if (method.equals("GET")) {
                     return new Route("list-vaults", this::listVaults);
@@ -129,14 +142,78 @@ final class Api extends Handler.Abstract {
             default -> {
             }
         }
+        if ((m = PAIRING.matcher(path)).matches()) {
+            AccountId account = AccountId.fromHex(m.group(1));
+            String code = m.group(2);
+            String action = m.group(3) == null ? "" : m.group(3);
+            return switch (action) {
+                case "/approve" -> only(method, "POST", "approve-pairing", (q, s) -> {
+                    Service.Caller c = auth(q);
+                    requireOwn(c, account);
+                    service.approvePairing(c, code, bytes(json(q), "nonce"));
+                    return new Reply(204, null);
+                });
+                case "/reveal" -> only(method, "POST", "reveal-pairing", (q, s) -> {
+                    JsonNode b = json(q);
+                    service.revealPairing(account, code, bytes(b, "identity"), bytes(b, "nonce_j"));
+                    return new Reply(204, null);
+                });
+                case "/answer" -> only(method, "POST", "answer-pairing", (q, s) -> {
+                    Service.Caller c = auth(q);
+                    requireOwn(c, account);
+                    JsonNode b = json(q);
+                    boolean refused = b.path("refused").asBoolean(false);
+                    service.answerPairing(c, code, refused ? Optional.empty() : Optional.of(bytes(b, "entry")),
+                            refused ? Optional.empty() : Optional.of(bytes(b, "envelope")));
+                    return new Reply(204, null);
+                });
+                default -> only(method, "GET", "get-pairing", (q, s) -> ok(pairingJson(code,
+                        service.pairing(account, code).orElseThrow(() -> ApiException.notFound("no such pairing (or it expired)")))));
+            };
+        }
+        if ((m = STATE.matcher(path)).matches()) {
+            String name = m.group(1);
+            if (method.equals("GET")) {
+                return new Route("get-state", (q, s) -> {
+                    Optional<byte[]> v = service.state(auth(q), name);
+                    return ok(obj().put("value", v.map(Api::b64).orElse(null)));
+                });
+            }
+            return only(method, "PUT", "put-state", (q, s) -> {
+                Service.Caller c = auth(q);
+                service.putState(c, name, bytes(json(q), "value"));
+                return new Reply(204, null);
+            });
+        }
+        if ((m = KEYS.matcher(path)).matches()) {
+            VaultId vault = VaultId.fromHex(m.group(1));
+            long epoch = Long.parseLong(m.group(2));
+            return only(method, "PUT", "put-key-record", (q, s) -> {
+                Service.Caller c = auth(q);
+                service.putKeyRecord(c, vault, epoch, bytes(json(q), "record"));
+                return new Reply(204, null);
+            });
+        }
         if ((m = ACCOUNT.matcher(path)).matches()) {
             AccountId account = AccountId.fromHex(m.group(1));
             if (m.group(2).equals("chain")) {
+                if (method.equals("POST")) {
+                    return new Route("append-chain", (q, s) -> {
+                        if (!service.appendChainEntry(account, bytes(json(q), "entry"))) {
+                            throw ApiException.conflict("another entry took this chain index; fetch the chain and retry");
+                        }
+                        return new Reply(201, obj().put("appended", true));
+                    });
+                }
                 return only(method, "GET", "chain", (q, s) -> {
                     ArrayNode a = JSON.createArrayNode();
                     service.chain(account).forEach(e -> a.add(b64(e)));
                     return ok(obj().set("entries", a));
                 });
+            }
+            if (m.group(2).equals("pairings")) {
+                return only(method, "POST", "open-pairing", (q, s) -> ok(obj().put("code",
+                        service.openPairing(account, bytes(json(q), "commitment")))));
             }
             return only(method, "GET", "recovery-blob", (q, s) -> ok(obj().put("blob", b64(service.recoveryBlob(account)))));
         }
@@ -190,6 +267,31 @@ final class Api extends Handler.Abstract {
     }
 
     // ------------------------------------------------------------ handlers
+
+    private static void requireOwn(Service.Caller c, AccountId account) {
+        if (!c.account().equals(account)) {
+            throw ApiException.notFound("no such pairing (or it expired)");
+        }
+    }
+
+    private static ObjectNode pairingJson(String code, java.util.Map<String, byte[]> f) {
+        ObjectNode n = obj().put("code", code);
+        f.forEach((k, v) -> {
+            switch (k) {
+                case "created" -> n.put("created_ms", java.nio.ByteBuffer.wrap(v).getLong());
+                case "refused" -> n.put("refused", true);
+                default -> n.put(k, b64(v));
+            }
+        });
+        return n;
+    }
+
+    private Reply pendingPairings(Request q, Response s) {
+        Service.Caller c = auth(q);
+        ArrayNode a = JSON.createArrayNode();
+        service.pendingPairings(c).forEach((code, f) -> a.add(pairingJson(code, f)));
+        return ok(obj().set("pairings", a));
+    }
 
     private Reply createAccount(Request q, Response s) throws IOException {
         JsonNode b = json(q);

@@ -2,6 +2,7 @@ package dev.strongroom.server;
 
 import dev.strongroom.format.AccountId;
 import dev.strongroom.format.AuthRequest;
+import dev.strongroom.format.ChainEntry;
 import dev.strongroom.format.Commit;
 import dev.strongroom.format.CommitHeader;
 import dev.strongroom.format.DeviceChain;
@@ -93,7 +94,7 @@ public final class Service {
             }
         }
         Map<String, byte[]> objects = new java.util.HashMap<>();
-        objects.put("recovery-blob", recoveryBlob);
+        objects.put(recoveryBlobName(chain.recoveryIdentity().hash().hex()), recoveryBlob);
         objects.put("sharing-key/1", sharingKey);
         for (Envelope e : envelopes) {
             objects.put(envelopeName(e.epoch(), e.recipient()), e.envelope());
@@ -131,10 +132,193 @@ public final class Service {
         return c;
     }
 
-    byte[] recoveryBlob(AccountId account) {
+    /**
+     * Appends a device-chain entry by compare-and-swap on the chain length. Self-certifying like
+     * account creation: the whole chain with the new entry must verify (signatures of trusted
+     * devices, the recovery key, the subject), so no session is needed — a joining or recovering
+     * device is not trusted yet when it appends its own entry.
+     *
+     * @return false if another entry took that index first
+     */
+    boolean appendChainEntry(AccountId account, byte[] entry) {
+        if (entry.length > ChainEntry.MAX_ENCODED) {
+            throw ApiException.badRequest("chain entry larger than " + ChainEntry.MAX_ENCODED + " bytes");
+        }
+        List<byte[]> current = chain(account);
+        List<byte[]> next = new java.util.ArrayList<>(current);
+        next.add(entry);
+        DeviceChain verified;
+        try {
+            verified = DeviceChain.verify(next, account);
+        } catch (SecurityFailureException e) {
+            throw ApiException.badRequest("chain entry rejected: " + e.getMessage());
+        }
+        if (!meta.appendChainEntry(account.bytes(), current.size(), entry, now())) {
+            return false;
+        }
+        chains.put(account, verified);
+        return true;
+    }
+
+    static String recoveryBlobName(String identityHashHex) {
+        return "recovery-blob/" + identityHashHex;
+    }
+
+    /**
+     * Stores a recovery blob under the hash of the recovery identity it starts with. Uploaded
+     * before the SET_RECOVERY entry that makes that identity current, so no moment exists where
+     * the chain names a recovery key whose blob is missing.
+     */
+    void putRecoveryBlob(Caller c, byte[] blob) {
+        if (blob.length < dev.strongroom.format.PublicIdentity.ENCODED_LENGTH || blob.length > 64 * 1024) {
+            throw ApiException.badRequest("a recovery blob starts with the recovery identity and is at most 64 KiB");
+        }
+        dev.strongroom.format.PublicIdentity id;
+        try {
+            id = dev.strongroom.format.PublicIdentity.read(new dev.strongroom.format.Decoder(blob, "recovery blob"));
+        } catch (SecurityFailureException e) {
+            throw ApiException.badRequest("recovery blob does not start with a recovery identity");
+        }
+        meta.putAccountObject(c.account().bytes(), recoveryBlobName(id.hash().hex()), blob, now());
+    }
+
+    static final java.util.regex.Pattern STATE_NAME = java.util.regex.Pattern.compile("[a-z0-9-]{1,32}");
+
+    /** Opaque, client-sealed account state (e.g. device names); any trusted device may replace it. */
+    Optional<byte[]> state(Caller c, String name) {
+        return meta.accountObject(c.account().bytes(), "state/" + checkStateName(name));
+    }
+
+    void putState(Caller c, String name, byte[] value) {
+        if (value.length > 256 * 1024) {
+            throw ApiException.badRequest("state objects are at most 256 KiB");
+        }
+        meta.putAccountObject(c.account().bytes(), "state/" + checkStateName(name), value, now());
+    }
+
+    private static String checkStateName(String name) {
+        if (!STATE_NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("state names are 1-32 of [a-z0-9-]");
+        }
+        return name;
+    }
+
+    // ------------------------------------------------------------ pairing mailbox
+
+    static final long PAIRING_TTL_MS = 15 * 60_000;
+    static final java.util.regex.Pattern PAIRING_CODE = java.util.regex.Pattern.compile("[0-9A-HJKMNP-TV-Z]{8}");
+    private static final String CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /**
+     * The fields of a pairing, each a separate account object {@code pairing/<code>/<field>}:
+     * commitment (joiner), nonce and approver (approving device), identity and nonce_j (joiner's
+     * reveal), entry and envelope or refused (approver's answer), created (server). The server
+     * relays; the security comes from the commitment, the short authentication string both users
+     * compare, and the signatures on the entry.
+     */
+    static final List<String> PAIRING_FIELDS =
+            List.of("created", "commitment", "nonce", "approver", "identity", "nonce_j", "entry", "envelope", "refused");
+
+    String openPairing(AccountId account, byte[] commitment) {
         chain(account);
-        return meta.accountObject(account.bytes(), "recovery-blob")
-                .orElseThrow(() -> ApiException.notFound("no recovery blob"));
+        if (commitment.length != 32) {
+            throw ApiException.badRequest("a pairing commitment is 32 bytes");
+        }
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(32)));
+        }
+        String c = code.toString();
+        long now = now();
+        meta.putAccountObject(account.bytes(), "pairing/" + c + "/created",
+                java.nio.ByteBuffer.allocate(8).putLong(now).array(), now);
+        meta.putAccountObject(account.bytes(), "pairing/" + c + "/commitment", commitment, now);
+        return c;
+    }
+
+    /** The fields set so far; absent if the pairing does not exist or expired. */
+    Optional<Map<String, byte[]>> pairing(AccountId account, String code) {
+        if (!PAIRING_CODE.matcher(code).matches()) {
+            throw ApiException.badRequest("a pairing code is 8 characters of Crockford base32");
+        }
+        Map<String, byte[]> fields = new java.util.TreeMap<>();
+        for (String f : PAIRING_FIELDS) {
+            meta.accountObject(account.bytes(), "pairing/" + code + "/" + f).ifPresent(v -> fields.put(f, v));
+        }
+        if (!fields.containsKey("created")
+                || now() - java.nio.ByteBuffer.wrap(fields.get("created")).getLong() > PAIRING_TTL_MS) {
+            return Optional.empty();
+        }
+        return Optional.of(fields);
+    }
+
+    private Map<String, byte[]> existingPairing(AccountId account, String code) {
+        return pairing(account, code).orElseThrow(() -> ApiException.notFound("no such pairing (or it expired)"));
+    }
+
+    /** Pending pairings of the caller's account (not yet answered, not expired), by code. */
+    Map<String, Map<String, byte[]>> pendingPairings(Caller c) {
+        Map<String, Map<String, byte[]>> out = new java.util.TreeMap<>();
+        for (String name : meta.accountObjectNames(c.account().bytes(), "pairing/")) {
+            String code = name.split("/")[1];
+            if (!out.containsKey(code)) {
+                pairing(c.account(), code).filter(f -> !f.containsKey("entry") && !f.containsKey("refused"))
+                        .ifPresent(f -> out.put(code, f));
+            }
+        }
+        return out;
+    }
+
+    void approvePairing(Caller c, String code, byte[] nonce) {
+        Map<String, byte[]> f = existingPairing(c.account(), code);
+        if (f.containsKey("nonce")) {
+            throw ApiException.conflict("another device is already approving this pairing");
+        }
+        if (nonce.length != 32) {
+            throw ApiException.badRequest("a pairing nonce is 32 bytes");
+        }
+        long now = now();
+        meta.putAccountObject(c.account().bytes(), "pairing/" + code + "/approver", c.device().bytes(), now);
+        meta.putAccountObject(c.account().bytes(), "pairing/" + code + "/nonce", nonce, now);
+    }
+
+    void revealPairing(AccountId account, String code, byte[] identity, byte[] nonce) {
+        Map<String, byte[]> f = existingPairing(account, code);
+        if (!f.containsKey("nonce")) {
+            throw ApiException.conflict("reveal only after the approver's nonce arrived");
+        }
+        if (f.containsKey("identity")) {
+            throw ApiException.conflict("this pairing was already revealed");
+        }
+        if (identity.length != dev.strongroom.format.PublicIdentity.ENCODED_LENGTH || nonce.length != 32) {
+            throw ApiException.badRequest("a reveal is an identity and a 32-byte nonce");
+        }
+        long now = now();
+        meta.putAccountObject(account.bytes(), "pairing/" + code + "/identity", identity, now);
+        meta.putAccountObject(account.bytes(), "pairing/" + code + "/nonce_j", nonce, now);
+    }
+
+    void answerPairing(Caller c, String code, Optional<byte[]> entry, Optional<byte[]> envelope) {
+        Map<String, byte[]> f = existingPairing(c.account(), code);
+        if (!java.util.Arrays.equals(f.get("approver"), c.device().bytes())) {
+            throw ApiException.forbidden("only the approving device answers a pairing");
+        }
+        long now = now();
+        if (entry.isPresent()) {
+            if (entry.get().length > ChainEntry.MAX_ENCODED || envelope.isEmpty() || envelope.get().length > 64 * 1024) {
+                throw ApiException.badRequest("an approval carries an entry and an envelope");
+            }
+            meta.putAccountObject(c.account().bytes(), "pairing/" + code + "/envelope", envelope.get(), now);
+            meta.putAccountObject(c.account().bytes(), "pairing/" + code + "/entry", entry.get(), now);
+        } else {
+            meta.putAccountObject(c.account().bytes(), "pairing/" + code + "/refused", new byte[] {1}, now);
+        }
+    }
+
+    /** The blob of the recovery identity the chain currently names. */
+    byte[] recoveryBlob(AccountId account) {
+        String name = recoveryBlobName(verifiedChain(account).recoveryIdentity().hash().hex());
+        return meta.accountObject(account.bytes(), name).orElseThrow(() -> ApiException.notFound("no recovery blob"));
     }
 
     byte[] envelope(Caller c, long epoch, DeviceId recipient) {
@@ -215,6 +399,15 @@ public final class Service {
         if (!Arrays.equals(owner, c.account().bytes())) {
             throw ApiException.notFound("no such vault");
         }
+    }
+
+    /** Replaces or adds a vault's key record for a key epoch (rotation re-wraps them). */
+    void putKeyRecord(Caller c, VaultId vault, long epoch, byte[] record) {
+        owned(c, vault);
+        if (epoch < 1 || epoch > 0xFFFF_FFFFL || record.length == 0 || record.length > 64 * 1024) {
+            throw ApiException.badRequest("a key record needs an epoch >= 1 and at most 64 KiB");
+        }
+        meta.putVaultKeyRecord(vault.bytes(), epoch, record);
     }
 
     boolean createVault(Caller c, VaultId vault, long epoch, byte[] record) {
