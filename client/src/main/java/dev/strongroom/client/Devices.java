@@ -282,12 +282,14 @@ public final class Devices {
             long epoch = chain.currentArkEpoch();
             try (AccountRootKey ark = Envelope.open(p.get("envelope"), account, epoch, approver, me,
                     chain.arkCommitment(epoch))) {
+                // the key is on disk before the chain names it, so a crash cannot leave a trusted device
+                // whose keys are lost (the home has no config yet, so join can simply be run again)
+                home.writeDeviceKey(me.exportPrivate());
                 if (!r.appendChainEntry(account, full.encode())) {
                     throw new OperationFailedException("the account's device chain changed while joining; run join again");
                 }
                 r.putEnvelope(epoch, me.id(), p.get("envelope"));
             }
-            home.writeDeviceKey(me.exportPrivate());
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(full).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));
@@ -437,6 +439,13 @@ public final class Devices {
         AccountRootKey oldArk = client.ark(oldEpoch);
         Remote r = client.remote();
         List<Client.VaultInfo> vaults = client.vaults();
+        // verify (and remember) every vault's head while the device is still trusted: the re-key
+        // commits below then build on heads this device has seen, even ones the removed device wrote
+        for (Client.VaultInfo v : vaults) {
+            try (Vault vault = client.vault(v.id().hex())) {
+                vault.head();
+            }
+        }
         try (AccountRootKey ark = AccountRootKey.generate(newEpoch)) {
             IdentityKeys sharing = IdentityKeys.generate();
             for (PublicIdentity d : chain.devices().values()) {
@@ -507,26 +516,28 @@ public final class Devices {
                 throw new AuthenticationFailedException("the recovery code does not open this account's recovery blob "
                         + "(wrong code, or it was replaced)");
             }
-            ChainEntry.AddDevice add = new ChainEntry.AddDevice(ChainEntry.Role.RECOVERY, ChainEntry.AddDevice.NONE,
-                    me.publicIdentity());
-            ChainEntry unsigned = new ChainEntry(Suite.CURRENT, chain.length(), chain.head(), System.currentTimeMillis(), add,
-                    List.of());
-            byte[] body = unsigned.signedBody();
-            ChainEntry entry = new ChainEntry(Suite.CURRENT, chain.length(), chain.head(), unsigned.timeMillis(), add, List.of(
-                    new ChainEntry.Signed(ChainEntry.Role.RECOVERY, recovery.sign(SignatureDomain.CHAIN_ENTRY, body)),
-                    new ChainEntry.Signed(ChainEntry.Role.SUBJECT, me.sign(SignatureDomain.CHAIN_ENTRY, body))));
-            if (!r.appendChainEntry(account, entry.encode())) {
-                throw new OperationFailedException("the account's device chain changed while recovering; run recover again");
-            }
+            // the root key must open before anything changes on the server
             long epoch = chain.currentArkEpoch();
-            byte[] env = r.envelope(epoch, recovery.id());
+            byte[] env = r.recoveryEnvelope(account, epoch);
             Envelope.Header h = Envelope.peek(env);
             PublicIdentity sender = chain.record(h.sender()).map(DeviceChain.DeviceRecord::identity)
                     .orElseThrow(() -> new IntegrityException("the recovery envelope names an unknown sender"));
+            ChainEntry entry;
             try (AccountRootKey ark = Envelope.open(env, account, epoch, sender, recovery, chain.arkCommitment(epoch))) {
+                ChainEntry.AddDevice add = new ChainEntry.AddDevice(ChainEntry.Role.RECOVERY, ChainEntry.AddDevice.NONE,
+                        me.publicIdentity());
+                ChainEntry unsigned = new ChainEntry(Suite.CURRENT, chain.length(), chain.head(), System.currentTimeMillis(),
+                        add, List.of());
+                byte[] body = unsigned.signedBody();
+                entry = new ChainEntry(Suite.CURRENT, chain.length(), chain.head(), unsigned.timeMillis(), add, List.of(
+                        new ChainEntry.Signed(ChainEntry.Role.RECOVERY, recovery.sign(SignatureDomain.CHAIN_ENTRY, body)),
+                        new ChainEntry.Signed(ChainEntry.Role.SUBJECT, me.sign(SignatureDomain.CHAIN_ENTRY, body))));
+                home.writeDeviceKey(me.exportPrivate());
+                if (!r.appendChainEntry(account, entry.encode())) {
+                    throw new OperationFailedException("the account's device chain changed while recovering; run recover again");
+                }
                 r.putEnvelope(epoch, me.id(), Envelope.seal(account, ark, me, me.publicIdentity()));
             }
-            home.writeDeviceKey(me.exportPrivate());
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(entry).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));
@@ -539,8 +550,8 @@ public final class Devices {
 
     /**
      * Replaces the recovery code. Needs the current code (the current recovery key co-signs).
-     * The new blob is stored first (under the new identity's hash), then the SET_RECOVERY entry
-     * makes it current, then the root key is wrapped to the new recovery key. Returns the new
+     * The root key is wrapped to the new recovery key and the new blob stored (under the new
+     * identity's hash) first; then the SET_RECOVERY entry makes them current. Returns the new
      * code, to be shown once.
      */
     public String rotateRecovery(RecoveryCode current) {

@@ -339,6 +339,12 @@ public final class HttpRemote implements Remote {
     }
 
     @Override
+    public byte[] recoveryEnvelope(AccountId a, long epoch) {
+        return unb64(ok(send(req("/v1/accounts/" + a.hex() + "/recovery-envelope/" + epoch).GET(), false),
+                "recovery envelope").json(), "envelope");
+    }
+
+    @Override
     public boolean appendChainEntry(AccountId a, byte[] entry) {
         Answer r = send(postJson("/v1/accounts/" + a.hex() + "/chain", JSON.createObjectNode().put("entry", b64(entry))),
                 false);

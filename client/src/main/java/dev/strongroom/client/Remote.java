@@ -26,6 +26,9 @@ public interface Remote extends AutoCloseable {
     /** The recovery blob of an account (sealed under the recovery code). */
     byte[] recoveryBlob(AccountId account);
 
+    /** The envelope of root-key epoch {@code epoch} to the account's current recovery key. No session needed. */
+    byte[] recoveryEnvelope(AccountId account, long epoch);
+
     /**
      * Appends a device-chain entry (self-certifying: no session needed). False if another entry
      * took that index first; the caller re-reads the chain.

@@ -13,7 +13,7 @@ import dev.strongroom.format.MalformedDataException;
 public final class Compression {
     public static final int NONE = 0;
     public static final int ZSTD = 1;
-    public static final int DEFAULT_LEVEL = 3;
+    public static final int DEFAULT_LEVEL = 1;
 
     private Compression() {
     }

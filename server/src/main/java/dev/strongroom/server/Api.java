@@ -48,6 +48,7 @@ final class Api extends Handler.Abstract {
     private static final Pattern ACCOUNT = Pattern.compile("/v1/accounts/" + HEX32 + "/(chain|recovery-blob|pairings)");
     private static final Pattern PAIRING = Pattern.compile("/v1/accounts/" + HEX32 + "/pairings/([0-9A-Z]{8})(/approve|/reveal|/answer)?");
     private static final Pattern STATE = Pattern.compile("/v1/state/([a-z0-9-]{1,32})");
+    private static final Pattern RECOVERY_ENVELOPE = Pattern.compile("/v1/accounts/" + HEX32 + "/recovery-envelope/([0-9]{1,10})");
     private static final Pattern KEYS = Pattern.compile("/v1/vaults/" + HEX16 + "/keys/([0-9]{1,10})");
     private static final Pattern ENVELOPE = Pattern.compile("/v1/envelopes/([0-9]{1,10})/" + HEX32);
     private static final Pattern VAULT = Pattern.compile("/v1/vaults/" + HEX16 + "/(packs|head|commits)");
@@ -170,6 +171,12 @@ final class Api extends Handler.Abstract {
                 default -> only(method, "GET", "get-pairing", (q, s) -> ok(pairingJson(code,
                         service.pairing(account, code).orElseThrow(() -> ApiException.notFound("no such pairing (or it expired)")))));
             };
+        }
+        if ((m = RECOVERY_ENVELOPE.matcher(path)).matches()) {
+            AccountId account = AccountId.fromHex(m.group(1));
+            long epoch = Long.parseLong(m.group(2));
+            return only(method, "GET", "recovery-envelope", (q, s) ->
+                    ok(obj().put("envelope", b64(service.recoveryEnvelope(account, epoch)))));
         }
         if ((m = STATE.matcher(path)).matches()) {
             String name = m.group(1);

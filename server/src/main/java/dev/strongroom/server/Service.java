@@ -153,10 +153,16 @@ public final class Service {
         } catch (SecurityFailureException e) {
             throw ApiException.badRequest("chain entry rejected: " + e.getMessage());
         }
+        DeviceChain before = verifiedChain(account);
         if (!meta.appendChainEntry(account.bytes(), current.size(), entry, now())) {
             return false;
         }
         chains.put(account, verified);
+        if (!before.recoveryIdentity().equals(verified.recoveryIdentity())) {
+            // the old code can no longer add a device; an honest server also forgets its blob
+            meta.putAccountObject(account.bytes(), recoveryBlobName(before.recoveryIdentity().hash().hex()), new byte[0],
+                    now());
+        }
         return true;
     }
 
@@ -219,10 +225,19 @@ public final class Service {
     static final List<String> PAIRING_FIELDS =
             List.of("created", "commitment", "nonce", "approver", "identity", "nonce_j", "entry", "envelope", "refused");
 
+    static final int MAX_OPEN_PAIRINGS = 8;
+
     String openPairing(AccountId account, byte[] commitment) {
         chain(account);
         if (commitment.length != 32) {
             throw ApiException.badRequest("a pairing commitment is 32 bytes");
+        }
+        long open = meta.accountObjectNames(account.bytes(), "pairing/").stream()
+                .filter(n -> n.endsWith("/created")).map(n -> n.split("/")[1]).distinct()
+                .filter(code -> pairing(account, code).isPresent()).count();
+        if (open >= MAX_OPEN_PAIRINGS) {
+            throw new ApiException(429, "too_many_pairings", "too many pairings are open for this account; "
+                    + "wait for them to expire (15 minutes)");
         }
         StringBuilder code = new StringBuilder();
         for (int i = 0; i < 8; i++) {
@@ -315,10 +330,22 @@ public final class Service {
         }
     }
 
+    /**
+     * The envelope of {@code epoch} addressed to the recovery identity the chain currently names;
+     * served without a session (it is encrypted to the recovery key) so a recovering device can
+     * check it opens before it changes anything.
+     */
+    byte[] recoveryEnvelope(AccountId account, long epoch) {
+        DeviceId recovery = verifiedChain(account).recoveryIdentity().deviceId();
+        return meta.accountObject(account.bytes(), envelopeName(epoch, recovery))
+                .orElseThrow(() -> ApiException.notFound("no recovery envelope for that epoch"));
+    }
+
     /** The blob of the recovery identity the chain currently names. */
     byte[] recoveryBlob(AccountId account) {
         String name = recoveryBlobName(verifiedChain(account).recoveryIdentity().hash().hex());
-        return meta.accountObject(account.bytes(), name).orElseThrow(() -> ApiException.notFound("no recovery blob"));
+        return meta.accountObject(account.bytes(), name).filter(b -> b.length > 0)
+                .orElseThrow(() -> ApiException.notFound("no recovery blob"));
     }
 
     byte[] envelope(Caller c, long epoch, DeviceId recipient) {
