@@ -57,7 +57,7 @@ import java.util.function.Function;
 final class Backup implements AutoCloseable {
     private static final int READERS = 2;
     private static final int UPLOADERS = 2;
-    private static final long IN_FLIGHT_BYTES = 64L << 20;
+    private static final long IN_FLIGHT_BYTES = 32L << 20;
 
     private final Remote remote;
     private final VaultKey key;

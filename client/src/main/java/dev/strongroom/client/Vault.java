@@ -351,6 +351,7 @@ public final class Vault implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(dir + " is not a folder");
         }
+        dev.strongroom.format.Warmup.start();
         Optional<Version> parent = head();
         Index idx = index();
         VaultKey key = keys.current();
@@ -507,6 +508,7 @@ public final class Vault implements AutoCloseable {
 
     /** Restores {@code path} of a version (the whole version for "" or "/") into {@code target}. */
     public RestoreResult restore(Version v, String path, Path target, Progress progress) {
+        dev.strongroom.format.Warmup.start();
         BlobSource src = source(64);
         Listing at = resolve(src, v, path);
         try (Restorer r = new Restorer(target, src, t -> tree(src, t), progress)) {
@@ -518,6 +520,7 @@ public final class Vault implements AutoCloseable {
 
     /** Re-downloads every pack and authenticates every object and every version; skips all caches. */
     public Verifier.Report verify(Progress progress) {
+        dev.strongroom.format.Warmup.start();
         return new Verifier(client, keys, id, name()).run(progress, this::log);
     }
 
