@@ -128,7 +128,7 @@ def main():
     # Vault key wrapped under that ARK, an object id and a sealed chunk
     epoch_secret = pattern(32, 0x90)
     identity_secret = pattern(32, 0xB0)
-    vk_plain = (labelled("strongroom/vault-key") + u8(SUITE_V1) + vault + u32(2) + epoch_secret
+    vk_plain = (labelled("strongroom/vault-key") + u8(SUITE_V1) + vault + u32(2) + u32(4) + epoch_secret
                 + identity_secret)
     wrap_nonce = pattern(12, 0x21)
     wrap, _ = box(ark, wrap_nonce, ctx_vault_key(account, vault, 2, 5), vk_plain)
@@ -140,6 +140,7 @@ def main():
     blob, _ = box(subkey(epoch_secret, "content"), blob_nonce, ctx_blob(vault, 2, 1, chunk_id, 0), chunk)
     emit("vault-key", dict(ark=ark, arkEpoch=5, arkCommitment=hashlib.sha256(
         labelled("strongroom/ark-commit") + u32(5) + ark).digest(), account=account, vault=vault, epoch=2,
+        createdArkEpoch=4,
         epochSecret=epoch_secret, identitySecret=identity_secret, wrap=wrap, chunk=chunk,
         chunkId=chunk_id, treeId=tree_id, chunkBox=blob))
 

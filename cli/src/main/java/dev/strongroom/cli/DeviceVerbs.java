@@ -178,6 +178,10 @@ final class DeviceVerbs {
         @Override
         public Integer call() {
             Io io = io();
+            if (!yes && (!io.terminal() || System.console() == null)) {
+                throw new InvalidInputException("approving needs the user to compare the short authentication string; "
+                        + "run it on a terminal, or pass --yes (there is no prompt when stdin is not a terminal)");
+            }
             try (Client c = open()) {
                 Devices.Approval a = Devices.of(c).approve(code, Duration.ofSeconds(timeout));
                 if (!json) {

@@ -347,7 +347,7 @@ public final class Client implements AutoCloseable {
         new SecureRandom().nextBytes(id);
         VaultId vault = new VaultId(id);
         AccountRootKey ark = ark(chain.currentArkEpoch());
-        try (VaultKey key = VaultKey.generate(vault)) {
+        try (VaultKey key = VaultKey.generate(vault, ark.epoch())) {
             byte[] record = VaultKeys.record(account(), ark, key, name);
             if (!remote.createVault(vault, key.epoch(), record)) {
                 throw new IntegrityException("the server claims a fresh random vault id already exists");
@@ -362,6 +362,16 @@ public final class Client implements AutoCloseable {
             throw new InvalidInputException("a vault name must be 1-100 printable characters (no control or "
                     + "formatting characters)");
         }
+    }
+
+    /** Re-reads and opens a vault's key records. */
+    VaultKeys reopenKeys(VaultId vault) {
+        for (Remote.VaultListing l : remote.vaults()) {
+            if (l.vault().equals(vault)) {
+                return openKeys(l);
+            }
+        }
+        throw new NotFoundException("vault " + vault.hex() + " is no longer listed by the server");
     }
 
     /** Opens a vault by name (or by id in hex). */

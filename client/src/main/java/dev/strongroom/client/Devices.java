@@ -142,6 +142,7 @@ public final class Devices {
 
     /** Every device the account ever had, with whether this device made or confirmed its addition. */
     public List<DeviceInfo> list() {
+        client.refreshChain();
         DeviceChain chain = client.chain();
         Map<DeviceId, String> names = names();
         java.util.Set<Digest> ack = client.acknowledged();
@@ -256,6 +257,9 @@ public final class Devices {
             listener.pairingCode(code);
             Map<String, byte[]> p = await(r, account, code, deadline, f -> f.containsKey("nonce") || f.containsKey("refused"));
             refusedCheck(p);
+            if (p.get("approver") == null || p.get("approver").length != 32 || p.get("nonce").length != 32) {
+                throw new IntegrityException("the pairing's approval fields are malformed");
+            }
             DeviceChain chain = DeviceChain.verify(r.chain(account), account);
             DeviceId approverId = new DeviceId(p.get("approver"));
             PublicIdentity approver = chain.trustedDevice(approverId);
@@ -263,7 +267,8 @@ public final class Devices {
             r.revealPairing(account, code, identity, nonceJ);
             listener.sas(sas(account, chain.head(), approver, me.publicIdentity(), p.get("nonce"), nonceJ),
                     fingerprint(me.publicIdentity()));
-            p = await(r, account, code, deadline, f -> f.containsKey("entry") || f.containsKey("refused"));
+            p = await(r, account, code, deadline,
+                    f -> (f.containsKey("entry") && f.containsKey("envelope")) || f.containsKey("refused"));
             refusedCheck(p);
             ChainEntry half = ChainEntry.decode(p.get("entry"), chain.minSuite());
             if (half.index() != chain.length() || !half.prev().equals(chain.head())
@@ -329,13 +334,13 @@ public final class Devices {
     // ================================================================ pairing: approving device
 
     /** A joining device waiting for approval. */
-    public record Pending(String code, long createdMillis, boolean revealed) {
+    public record Pending(String code, boolean revealed) {
     }
 
     /** Pairings of this account that await an answer. */
     public List<Pending> pending() {
         List<Pending> out = new ArrayList<>();
-        client.remote().pendingPairings().forEach((code, f) -> out.add(new Pending(code, 0, f.containsKey("identity"))));
+        client.remote().pendingPairings().forEach((code, f) -> out.add(new Pending(code, f.containsKey("identity"))));
         return out;
     }
 
@@ -400,14 +405,27 @@ public final class Devices {
         if (p.containsKey("nonce")) {
             throw new InvalidInputException("pairing " + c + " is already being approved");
         }
+        // the commitment as it was BEFORE our nonce existed: anything committed later could be ground
+        byte[] committed = p.get("commitment");
+        if (committed == null || committed.length != 32) {
+            throw new IntegrityException("pairing " + c + " has no valid commitment");
+        }
         byte[] nonceA = new byte[32];
         RANDOM.nextBytes(nonceA);
         r.approvePairing(client.account(), c, nonceA);
-        p = await(r, client.account(), c, System.nanoTime() + timeout.toNanos(), f -> f.containsKey("identity"));
+        p = await(r, client.account(), c, System.nanoTime() + timeout.toNanos(),
+                f -> f.containsKey("identity") && f.containsKey("nonce_j"));
+        if (!java.util.Arrays.equals(p.get("commitment"), committed) || !java.util.Arrays.equals(p.get("nonce"), nonceA)) {
+            r.answerPairing(client.account(), c, Optional.empty(), Optional.empty());
+            throw new IntegrityException("the pairing's commitment or nonce changed while it was being approved; "
+                    + "someone is tampering with it — refused");
+        }
         PublicIdentity joiner = PublicIdentity.read(new Decoder(p.get("identity"), "joining identity"));
-        if (!java.security.MessageDigest.isEqual(commitment(client.account(), joiner, p.get("nonce_j")), p.get("commitment"))) {
+        if (p.get("nonce_j").length != 32
+                || !java.security.MessageDigest.isEqual(commitment(client.account(), joiner, p.get("nonce_j")), committed)) {
+            r.answerPairing(client.account(), c, Optional.empty(), Optional.empty());
             throw new IntegrityException("the joining device's keys do not match what it committed to; "
-                    + "someone substituted them — refuse this pairing");
+                    + "someone substituted them — refused");
         }
         client.refreshChain();
         DeviceChain chain = client.chain();
@@ -426,6 +444,7 @@ public final class Devices {
      * nothing the removed device writes afterwards is accepted.
      */
     public void remove(String device) {
+        client.refreshChain();
         DeviceId target = resolve(device);
         DeviceChain chain = client.chain();
         if (chain.device(target).isEmpty()) {
@@ -463,7 +482,7 @@ public final class Devices {
                     for (VaultKey k : keys.all()) {
                         r.putKeyRecord(v.id(), k.epoch(), VaultKeys.record(client.account(), List.of(oldArk, ark), k, v.name()));
                     }
-                    try (VaultKey next = keys.current().nextEpoch()) {
+                    try (VaultKey next = keys.current().nextEpoch(newEpoch)) {
                         r.putKeyRecord(v.id(), next.epoch(), VaultKeys.record(client.account(), List.of(ark), next, v.name()));
                     }
                 }
@@ -555,6 +574,7 @@ public final class Devices {
      * code, to be shown once.
      */
     public String rotateRecovery(RecoveryCode current) {
+        client.refreshChain();
         DeviceChain chain = client.chain();
         Remote r = client.remote();
         IdentityKeys old;

@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Vault implements AutoCloseable {
     private final Client client;
-    private final VaultKeys keys;
+    private VaultKeys keys;
     private final VaultId id;
     private Index index;
     private Map<ObjectId, byte[]> treeCache;
@@ -56,6 +56,31 @@ public final class Vault implements AutoCloseable {
 
     VaultKeys keys() {
         return keys;
+    }
+
+    /**
+     * New content must not be written under a vault key created before the latest root-key
+     * rotation (a removed device may know it). If the newest key this device can open is older —
+     * because the rotation's new key record is missing, e.g. withheld by the server — a new key
+     * epoch is created under the current root key first.
+     */
+    private void ensureFreshKey() {
+        long arkEpoch = client.chain().currentArkEpoch();
+        if (keys.current().createdArkEpoch() >= arkEpoch) {
+            return;
+        }
+        dev.strongroom.crypto.AccountRootKey ark = client.ark(arkEpoch);
+        try (VaultKey next = keys.current().nextEpoch(arkEpoch)) {
+            client.remote().putKeyRecord(id, next.epoch(), VaultKeys.record(client.account(), ark, next, keys.name()));
+        }
+        VaultKeys reopened = client.reopenKeys(id);
+        if (reopened.current().createdArkEpoch() < arkEpoch) {
+            reopened.close();
+            throw new IntegrityException("the server does not keep vault '" + name() + "''s new key; refusing to write "
+                    + "under a key a removed device may know");
+        }
+        keys.close();
+        keys = reopened;
     }
 
     /**
@@ -352,6 +377,7 @@ public final class Vault implements AutoCloseable {
             throw new InvalidInputException(dir + " is not a folder");
         }
         dev.strongroom.format.Warmup.start();
+        ensureFreshKey();
         Optional<Version> parent = head();
         Index idx = index();
         VaultKey key = keys.current();

@@ -596,7 +596,7 @@ class MaliciousServerTest {
             try (Client c = TestServer.open(a.home)) {
                 assertThatThrownBy(() -> c.vault("v"))
                         .isInstanceOf(SignatureInvalidException.class)
-                        .hasMessageContaining("is not a trusted device of account");
+                        .hasMessageContaining("an envelope names a sender that was never a device of this account");
             }
         }
     }

@@ -50,6 +50,22 @@ final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, s, meta, blobs);
     }
 
+    /**
+     * A meddling server whose metadata store is {@link MeddlingMetadataStore} wrapped once more by
+     * {@code outer} (for hooks the shared harness does not have); {@link #meta} is the inner one.
+     */
+    static TestServer meddling(Path dataDir,
+                               java.util.function.Function<MeddlingMetadataStore, dev.strongroom.storage.MetadataStore> outer)
+            throws Exception {
+        Files.createDirectories(dataDir);
+        TlsIdentity tls = TlsIdentity.loadOrCreate(dataDir);
+        MeddlingMetadataStore meta = new MeddlingMetadataStore(new SqliteMetadataStore(dataDir.resolve("meta.db")));
+        MeddlingBlobStore blobs = new MeddlingBlobStore(new FileBlobStore(dataDir.resolve("packs")));
+        StrongroomServer s = StrongroomServer.start(outer.apply(meta), blobs, tls, new InetSocketAddress("127.0.0.1", 0),
+                Clock.systemUTC());
+        return new TestServer(dataDir, s, meta, blobs);
+    }
+
     URI url() {
         return server.url();
     }

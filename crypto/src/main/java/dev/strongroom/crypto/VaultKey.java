@@ -30,6 +30,7 @@ public final class VaultKey implements AutoCloseable {
     private static final String WRAP_LABEL = "strongroom/vault-key";
     private final VaultId vault;
     private final long epoch;
+    private final long createdArkEpoch;
     private final SymmetricKey epochSecret;
     private final SymmetricKey identitySecret;
     private final SymmetricKey content;
@@ -37,10 +38,11 @@ public final class VaultKey implements AutoCloseable {
     private final SecretKeySpec idKey;
     private final Chunker chunker;
 
-    private VaultKey(VaultId vault, long epoch, SymmetricKey epochSecret, SymmetricKey identitySecret,
-                     ChunkerParams params) {
+    private VaultKey(VaultId vault, long epoch, long createdArkEpoch, SymmetricKey epochSecret,
+                     SymmetricKey identitySecret, ChunkerParams params) {
         this.vault = vault;
         this.epoch = epoch;
+        this.createdArkEpoch = createdArkEpoch;
         this.epochSecret = epochSecret;
         this.identitySecret = identitySecret;
         this.content = epochSecret.derive("content");
@@ -52,15 +54,34 @@ public final class VaultKey implements AutoCloseable {
         }
     }
 
-    /** A new vault's first key (epoch 1). */
+    /** A new vault's first key (epoch 1), created under root-key epoch 1. */
     public static VaultKey generate(VaultId vault) {
-        return new VaultKey(vault, 1, SymmetricKey.random(), SymmetricKey.random(), ChunkerParams.DEFAULT);
+        return generate(vault, 1);
     }
 
-    /** The next epoch: a fresh epoch secret, the same identity secret. */
+    /** A new vault's first key (epoch 1), created while the account's root key is at {@code arkEpoch}. */
+    public static VaultKey generate(VaultId vault, long arkEpoch) {
+        return new VaultKey(vault, 1, arkEpoch, SymmetricKey.random(), SymmetricKey.random(), ChunkerParams.DEFAULT);
+    }
+
+    /** The next epoch, created under the same root-key epoch as this one. */
     public VaultKey nextEpoch() {
-        return new VaultKey(vault, epoch + 1, SymmetricKey.random(), SymmetricKey.fromUnwrapped(identitySecret.bytes()),
-                chunker.params());
+        return nextEpoch(createdArkEpoch);
+    }
+
+    /** The next epoch: a fresh epoch secret, the same identity secret, created under {@code arkEpoch}. */
+    public VaultKey nextEpoch(long arkEpoch) {
+        return new VaultKey(vault, epoch + 1, arkEpoch, SymmetricKey.random(),
+                SymmetricKey.fromUnwrapped(identitySecret.bytes()), chunker.params());
+    }
+
+    /**
+     * The root-key epoch this key epoch was created under. It travels inside every wrap (re-wraps
+     * keep it), so a writer can tell a key created before the latest device removal — which the
+     * removed device may know — from one created after.
+     */
+    public long createdArkEpoch() {
+        return createdArkEpoch;
     }
 
     public VaultId vault() {
@@ -143,7 +164,7 @@ public final class VaultKey implements AutoCloseable {
 
     /** Seals this key under the account root key for {@code account}. */
     public byte[] wrap(AccountId account, AccountRootKey ark) {
-        byte[] plain = Encoder.labelled(WRAP_LABEL, 1).u8(Suite.CURRENT.id()).id(vault).u32(epoch)
+        byte[] plain = Encoder.labelled(WRAP_LABEL, 1).u8(Suite.CURRENT.id()).id(vault).u32(epoch).u32(createdArkEpoch)
                 .raw(epochSecret.bytes()).raw(identitySecret.bytes()).toBytes();
         return ark.key().seal(plain, new SealContext.VaultKeyWrap(Suite.CURRENT, account, vault, epoch, ark.epoch()));
     }
@@ -157,13 +178,17 @@ public final class VaultKey implements AutoCloseable {
         Suite.read(d, Suite.CURRENT);
         VaultId v = new VaultId(d.raw(16));
         long e = d.u32();
+        long created = d.u32();
         SymmetricKey es = SymmetricKey.fromUnwrapped(d.raw(32));
         SymmetricKey is = SymmetricKey.fromUnwrapped(d.raw(32));
         d.end();
         if (!v.equals(vault) || e != epoch) {
             throw new IntegrityException("vault key wrap names another vault or epoch");
         }
-        return new VaultKey(vault, epoch, es, is, ChunkerParams.DEFAULT);
+        if (created < 1) {
+            throw new IntegrityException("vault key wrap names no root-key epoch");
+        }
+        return new VaultKey(vault, epoch, created, es, is, ChunkerParams.DEFAULT);
     }
 
     @Override

@@ -132,6 +132,7 @@ class StrongroomVectorsTest {
         VaultId vault = new VaultId(b(s, "vault"));
         VaultKey vk = VaultKey.unwrap(b(s, "wrap"), new AccountId(b(s, "account")), vault, n(s, "epoch"), ark);
         assertThat(vk.epoch()).isEqualTo(n(s, "epoch"));
+        assertThat(vk.createdArkEpoch()).isEqualTo(n(s, "createdArkEpoch"));
         byte[] chunk = b(s, "chunk");
         ObjectId id = vk.objectId(ObjectType.DATA, chunk);
         assertThat(hex(id.bytes())).isEqualTo(s.get("chunkId"));

@@ -57,6 +57,7 @@ class VaultKeyTest {
         assertThat(d.u8()).isEqualTo(Suite.CURRENT.id());
         assertThat(new VaultId(d.raw(16))).isEqualTo(vk.vault());
         assertThat(d.u32()).isEqualTo(vk.epoch());
+        assertThat(d.u32()).isEqualTo(vk.createdArkEpoch());
         Secrets s = new Secrets(d.raw(32), d.raw(32));
         d.end();
         return s;

@@ -145,6 +145,13 @@ public final class Service {
             throw ApiException.badRequest("chain entry larger than " + ChainEntry.MAX_ENCODED + " bytes");
         }
         List<byte[]> current = chain(account);
+        try {
+            if (ChainEntry.decode(entry, dev.strongroom.format.Suite.V1).index() < current.size()) {
+                return false; // built on an older head: the caller re-reads the chain
+            }
+        } catch (SecurityFailureException e) {
+            throw ApiException.badRequest("chain entry rejected: " + e.getMessage());
+        }
         List<byte[]> next = new java.util.ArrayList<>(current);
         next.add(entry);
         DeviceChain verified;
@@ -234,7 +241,8 @@ public final class Service {
         }
         long open = meta.accountObjectNames(account.bytes(), "pairing/").stream()
                 .filter(n -> n.endsWith("/created")).map(n -> n.split("/")[1]).distinct()
-                .filter(code -> pairing(account, code).isPresent()).count();
+                .filter(code -> pairing(account, code).filter(f -> !f.containsKey("entry") && !f.containsKey("refused"))
+                        .isPresent()).count();
         if (open >= MAX_OPEN_PAIRINGS) {
             throw new ApiException(429, "too_many_pairings", "too many pairings are open for this account; "
                     + "wait for them to expire (15 minutes)");
@@ -309,8 +317,9 @@ public final class Service {
             throw ApiException.badRequest("a reveal is an identity and a 32-byte nonce");
         }
         long now = now();
-        meta.putAccountObject(account.bytes(), "pairing/" + code + "/identity", identity, now);
+        // nonce_j first: a reader that sees the identity always sees the nonce too
         meta.putAccountObject(account.bytes(), "pairing/" + code + "/nonce_j", nonce, now);
+        meta.putAccountObject(account.bytes(), "pairing/" + code + "/identity", identity, now);
     }
 
     void answerPairing(Caller c, String code, Optional<byte[]> entry, Optional<byte[]> envelope) {

@@ -226,7 +226,8 @@ class BadRequestsTest {
                         "{}".getBytes(), auth())),
                 c("PUT pack list", 405, () -> http.send("PUT", "/v1/vaults/" + vault + "/packs", null, null, auth())),
                 c("DELETE pack", 405, () -> http.send("DELETE", packPath(vault, pack), null, null, auth())),
-                c("POST chain", 405, () -> post("/v1/accounts/" + acct + "/chain", "{}")),
+                c("POST chain without an entry", 400, () -> post("/v1/accounts/" + acct + "/chain", "{}")),
+                c("PUT chain", 405, () -> http.send("PUT", "/v1/accounts/" + acct + "/chain", "application/json", "{}".getBytes())),
                 c("DELETE envelope", 405, () -> http.send("DELETE", "/v1/envelopes/1/" + dev, null, null, auth())),
                 c("DELETE commits", 405, () -> http.send("DELETE", "/v1/vaults/" + vault + "/commits", null, null,
                         auth())));
