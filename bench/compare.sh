@@ -99,7 +99,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 ensure_jars "$BUILD"
 CLK_TCK="$(getconf CLK_TCK)"
-SR=("$JAVA_HOME/bin/java" ${STRONGROOM_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "$cli_jar")
+# Strongroom runs exactly as ./strongroom runs it: same JVM settings, same ahead-of-time cache.
+. "$root/scripts/java-cmd.sh"
+sr_java_cmd "$cli_jar"
+SR=("${SR_JAVA[@]}")
 
 # ------------------------------------------------------------------ datasets
 

@@ -22,16 +22,39 @@ public final class Compression {
     public record Result(int method, byte[] data) {
     }
 
+    /** One zstd context and output buffer per thread: re-initializing a context per chunk costs ~20%. */
+    private static final class Scratch {
+        final com.github.luben.zstd.ZstdCompressCtx ctx = new com.github.luben.zstd.ZstdCompressCtx();
+        int level = -1;
+        byte[] out = new byte[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     public static Result compress(byte[] plain, int level) {
         if (level <= 0 || plain.length < 64) {
             return new Result(NONE, plain);
         }
-        byte[] out = new byte[(int) Zstd.compressBound(plain.length)];
-        long n = Zstd.compressByteArray(out, 0, out.length, plain, 0, plain.length, level);
-        if (Zstd.isError(n) || n > plain.length - (plain.length >> 5)) {
+        Scratch s = SCRATCH.get();
+        if (s.level != level) {
+            s.ctx.setLevel(level);
+            s.level = level;
+        }
+        // worth storing compressed only if it saves at least 1/32: no need for room beyond that
+        int limit = plain.length - (plain.length >> 5);
+        if (s.out.length < limit) {
+            s.out = new byte[Math.max(limit, 1 << 20)];
+        }
+        long n;
+        try {
+            n = s.ctx.compressByteArray(s.out, 0, limit, plain, 0, plain.length);
+        } catch (ZstdException e) {
+            return new Result(NONE, plain); // did not fit in the limit: not worth it
+        }
+        if (Zstd.isError(n) || n >= limit) {
             return new Result(NONE, plain);
         }
-        return new Result(ZSTD, java.util.Arrays.copyOf(out, (int) n));
+        return new Result(ZSTD, java.util.Arrays.copyOf(s.out, (int) n));
     }
 
     /** Restores exactly {@code plainLength} bytes, or throws. */
