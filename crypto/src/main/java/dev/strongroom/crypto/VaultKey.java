@@ -133,20 +133,11 @@ public final class VaultKey implements AutoCloseable {
     /** As {@link #seal(ObjectType, byte[], int)} when the caller already computed the id. */
     public SealedBlob seal(ObjectType type, ObjectId id, byte[] plaintext, int compressionLevel) {
         Compression.Result c = Compression.compress(plaintext, compressionLevel);
-        SealContext.Blob ctx = context(type, id, c.method());
-        SymmetricKey key = keyFor(type);
-        byte[] box = key.seal(c.data(), ctx);
+        byte[] box = keyFor(type).seal(c.data(), context(type, id, c.method()));
         try {
-            if (type == ObjectType.DATA) {
-                // the box opens (AEAD) to exactly the bytes sealed; for bulk data this is the check,
-                // re-decompressing and re-MACing every chunk would cost a third of the pipeline
-                if (!java.util.Arrays.equals(key.open(box, ctx), c.data())) {
-                    throw new IntegrityException("the box does not open to the bytes sealed");
-                }
-            } else {
-                // metadata (trees) gets the full check: decompress and re-derive the id
-                open(type, id, c.method(), plaintext.length, box, 0, box.length);
-            }
+            // opens the box, decompresses within the stated length and re-derives the id: a memory or
+            // CPU fault anywhere in the pipeline is caught here, not at restore (about 7% of the CPU)
+            open(type, id, c.method(), plaintext.length, box, 0, box.length);
         } catch (dev.strongroom.format.SecurityFailureException e) {
             throw new IntegrityException("a sealed object did not verify before upload (memory or CPU fault?): "
                     + e.getMessage(), e);
