@@ -6,16 +6,12 @@ import dev.strongroom.client.Client;
 import dev.strongroom.client.Home;
 import dev.strongroom.client.Vault;
 import dev.strongroom.client.Verifier;
-import dev.strongroom.format.InvalidInputException;
 import dev.strongroom.format.StrongroomException;
 import dev.strongroom.format.Tree;
 import dev.strongroom.server.StrongroomServer;
-import dev.strongroom.server.TlsIdentity;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "strongroom", mixinStandardHelpOptions = true, version = "strongroom " + StrongroomServer.VERSION,
         description = "End-to-end encrypted storage with no master key.%n",
-        subcommands = {Main.ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
+        subcommands = {ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
             Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,
             DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class, DeviceVerbs.RecoveryCmd.class,
             DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class, SelfTest.class},
@@ -188,91 +184,7 @@ public final class Main implements Runnable {
         Object parentCommand();
     }
 
-    // ================================================================== server
-
-    @Command(name = "server", description = {
-        "Runs the Strongroom server on the embedded defaults (SQLite + a folder of packs, HTTPS).",
-        "Prints its URL and the line 'fingerprint SHA256:<hex>' that clients pin."},
-            subcommands = ServerCmd.FingerprintCmd.class)
-    static final class ServerCmd implements Callable<Integer>, Sub {
-        @ParentCommand
-        Main main;
-
-        @Option(names = "--data", paramLabel = "DIR",
-                description = "Data folder (default: $XDG_DATA_HOME/strongroom-server or ~/.local/share/strongroom-server).")
-        Path data;
-
-        @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8443",
-                description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-        String listen;
-
-        @Override
-        public Object parentCommand() {
-            return main;
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            Path dir = data != null ? data : StrongroomServer.defaultDataDir();
-            InetSocketAddress addr = parseListen(listen);
-            ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.strongroom");
-            l.setLevel(ch.qos.logback.classic.Level.INFO);
-            StrongroomServer s = StrongroomServer.start(dir, addr);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s.close();
-                } catch (Exception ignored) {
-                    // shutting down
-                }
-            }));
-            Io io = main.io;
-            io.out().println("Strongroom server " + StrongroomServer.VERSION);
-            io.out().println("data " + dir.toAbsolutePath().normalize());
-            io.out().println("url " + s.url());
-            io.out().println(s.tls().fingerprintLine());
-            io.out().flush();
-            s.join();
-            return 0;
-        }
-
-        static InetSocketAddress parseListen(String s) {
-            int i = s.lastIndexOf(':');
-            if (i <= 0) {
-                throw new InvalidInputException("--listen takes HOST:PORT, e.g. 127.0.0.1:8443");
-            }
-            String host = s.substring(0, i).replace("[", "").replace("]", "");
-            try {
-                int port = Integer.parseInt(s.substring(i + 1));
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return new InetSocketAddress(host, port);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("--listen port must be 0-65535");
-            }
-        }
-
-        @Command(name = "fingerprint", description = "Prints the server's 'fingerprint SHA256:<hex>' line.")
-        static final class FingerprintCmd implements Callable<Integer> {
-            @ParentCommand
-            ServerCmd server;
-
-            @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default as for 'server').")
-            Path data;
-
-            @Override
-            public Integer call() throws Exception {
-                Path dir = data != null ? data : server.data != null ? server.data : StrongroomServer.defaultDataDir();
-                Path f = dir.resolve("tls.p12");
-                if (!Files.exists(f)) {
-                    throw new dev.strongroom.format.NotFoundException("no server identity in " + dir
-                            + "; start the server there once");
-                }
-                server.main.io.out().println(TlsIdentity.load(f).fingerprintLine());
-                return 0;
-            }
-        }
-    }
+    // ================================================================== server: ServerCmd.java
 
     // ================================================================== init
 
@@ -419,7 +331,7 @@ public final class Main implements Runnable {
         @Option(names = {"-m", "--message"}, paramLabel = "TEXT", defaultValue = "", description = "A message for the version.")
         String message;
 
-        @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "3",
+        @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "1",
                 description = "zstd level, 0 to store uncompressed (default: ${DEFAULT-VALUE}).")
         int level;
 

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Where packs live: a flat key space of immutable byte objects. Implementations: a local
- * folder ({@link FileBlobStore}); later S3. Every implementation passes the same conformance
- * suite ({@code BlobStoreConformance} in the test jar).
+ * folder ({@link FileBlobStore}) and an S3-compatible object store ({@link S3BlobStore}). Every
+ * implementation passes the same conformance suite ({@code BlobStoreConformance} in the test jar).
  *
  * <p>Keys are ASCII paths of {@code [a-z0-9/._-]}; "/" separates levels.
  */

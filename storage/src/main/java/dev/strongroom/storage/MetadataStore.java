@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <p>Compare-and-swap operations ({@link #appendChainEntry}, {@link #appendCommit}) are
  * serialized by the store, so concurrent writers — also through different server instances —
- * produce one linear history. Implementations: SQLite ({@link SqliteMetadataStore}); later
- * PostgreSQL. All pass the same conformance suite.
+ * produce one linear history. Implementations: SQLite ({@link SqliteMetadataStore}) and
+ * PostgreSQL ({@link PostgresMetadataStore}). All pass the same conformance suite.
  */
 public interface MetadataStore extends AutoCloseable {
 

@@ -4,13 +4,18 @@
  *
  * <ul>
  *   <li>{@link dev.strongroom.storage.BlobStore}: packs, a flat key space of immutable byte
- *       objects. {@link dev.strongroom.storage.FileBlobStore} keeps them in a local folder;
- *       later an S3-compatible store.</li>
+ *       objects. {@link dev.strongroom.storage.FileBlobStore} keeps them in a local folder,
+ *       {@link dev.strongroom.storage.S3BlobStore} in an S3-compatible object store.</li>
  *   <li>{@link dev.strongroom.storage.MetadataStore}: accounts, device chains, opaque
  *       per-account objects, challenges and tokens, vaults, key records, packs and commits.
- *       {@link dev.strongroom.storage.SqliteMetadataStore} keeps them in one SQLite file; later
- *       PostgreSQL with the same migrations ({@code db/migration/<database>/}).</li>
+ *       {@link dev.strongroom.storage.SqliteMetadataStore} keeps them in one SQLite file,
+ *       {@link dev.strongroom.storage.PostgresMetadataStore} in PostgreSQL, for any number of
+ *       server instances; both from migrations kept in step ({@code db/migration/<database>/}).</li>
  * </ul>
+ *
+ * <p>{@link dev.strongroom.storage.Stores} turns the URIs an operator writes
+ * ({@code sqlite:PATH}, {@code postgresql://...}, {@code file:PATH}, {@code s3://...}) into
+ * stores.
  *
  * <p>The embedded server's defaults:
  *
@@ -25,12 +30,14 @@
  *
  * <p>A new implementation proves itself by extending the conformance suites, from the test
  * jar ({@code strongroom-storage} with {@code <type>test-jar</type>}, scope test; JUnit and
- * AssertJ come from the parent POM):
+ * AssertJ come from the parent POM). The test jar also holds {@code TestPostgres} (one embedded
+ * PostgreSQL per test JVM) and {@code TestS3} (one S3Proxy endpoint per test JVM) for tests of
+ * the scale-out stores in other modules:
  *
  * <pre>{@code
  * class S3BlobStoreTest extends BlobStoreConformance {
  *     @Override
- *     protected BlobStore newStore(Path tmp) { return new S3BlobStore(...); }
+ *     protected BlobStore newStore(Path tmp) { return new S3BlobStore(TestS3.settings(prefix), TestS3.credentials()); }
  * }
  * }</pre>
  *
