@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * Exit codes (one place: {@link #exitCode}): 0 ok, 1 other error, 2 usage, 3 security
  * failure, 4 not found, 5 server unreachable.
  */
-@Command(name = "strongroom", mixinStandardHelpOptions = true, version = "strongroom " + StrongroomServer.VERSION,
+@Command(name = "strongroom", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "strongroom " + StrongroomServer.VERSION,
         description = "End-to-end encrypted storage with no master key.%n",
         subcommands = {ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
             Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,

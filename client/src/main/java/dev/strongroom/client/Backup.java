@@ -367,6 +367,10 @@ final class Backup implements AutoCloseable {
         }
     }
 
+    /**
+     * Uploads packs until the stop marker. After a failure it keeps draining the queue (dropping
+     * packs) so that producers and {@link #finishUploads()} never block on a full queue.
+     */
     private void uploadLoop() {
         while (true) {
             PackWriter.Finished p;
@@ -378,11 +382,13 @@ final class Backup implements AutoCloseable {
             if (p == POISON) {
                 return;
             }
+            if (failure.get() != null) {
+                continue;
+            }
             try {
                 upload(p);
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
-                uploadQueue.clear();
             }
         }
     }
@@ -412,8 +418,13 @@ final class Backup implements AutoCloseable {
     }
 
     private void finishUploads() {
-        for (int i = 0; i < UPLOADERS; i++) {
-            enqueue(POISON);
+        try {
+            for (int i = 0; i < UPLOADERS; i++) {
+                uploadQueue.put(POISON); // uploaders always drain, so this cannot wait forever
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("interrupted");
         }
         for (Future<?> f : uploadTasks) {
             try {
