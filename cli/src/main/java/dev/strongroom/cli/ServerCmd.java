@@ -148,6 +148,7 @@ final class ServerCmd implements Callable<Integer>, Main.Sub {
         s.opsUrl().ifPresent(u -> io.out().println("ops " + u));
         io.out().println("url " + s.url());
         io.out().println(s.tls().fingerprintLine());
+        s.tls().logKeyLine().ifPresent(io.out()::println);
         io.out().flush();
         s.join();
         return 0;

@@ -110,6 +110,9 @@ final class Api extends Handler.Abstract {
 
     private Route route(String method, String path) {
         Matcher m;
+        if (path.startsWith("/log/")) {
+            return only(method, "GET", path.startsWith("/log/tile/") ? "log-tile" : "log", (q, s) -> logResource(s, path));
+        }
         switch (path) {
             case "/v1/info" -> {
                 return only(method, "GET", "info", (q, s) -> ok(obj().put("name", "strongroom").put("version", version)
@@ -214,8 +217,22 @@ final class Api extends Handler.Abstract {
                 }
                 return only(method, "GET", "chain", (q, s) -> {
                     ArrayNode a = JSON.createArrayNode();
-                    service.chain(account).forEach(e -> a.add(b64(e)));
-                    return ok(obj().set("entries", a));
+                    List<byte[]> entries = service.chain(account);
+                    entries.forEach(e -> a.add(b64(e)));
+                    List<String> keys = new ArrayList<>();
+                    for (int i = 0; i < entries.size(); i++) {
+                        keys.add(dev.strongroom.format.LogLeaf.Chain.key(account, i));
+                    }
+                    java.util.Map<String, Long> idx = service.logIndices(keys);
+                    ArrayNode li = JSON.createArrayNode();
+                    keys.forEach(k -> {
+                        if (idx.containsKey(k)) {
+                            li.add(idx.get(k));
+                        } else {
+                            li.addNull();
+                        }
+                    });
+                    return ok(obj().<ObjectNode>set("entries", a).set("log_indices", li));
                 });
             }
             if (m.group(2).equals("pairings")) {
@@ -257,7 +274,7 @@ final class Api extends Handler.Abstract {
                 });
                 case "head" -> only(method, "GET", "head", (q, s) -> {
                     Optional<MetadataStore.CommitRow> h = service.head(auth(q), vault);
-                    return ok(obj().set("commit", h.map(Api::commitJson).orElse(null)));
+                    return ok(obj().set("commit", h.map(r -> commitJson(vault, r)).orElse(null)));
                 });
                 default -> method.equals("POST") ? new Route("commit", (q, s) -> commit(q, vault))
                         : only(method, "GET", "list-commits", (q, s) -> listCommits(q, vault));
@@ -274,6 +291,47 @@ final class Api extends Handler.Abstract {
     }
 
     // ------------------------------------------------------------ handlers
+
+    /**
+     * The transparency log as C2SP tlog-tiles under {@code /log/}: {@code checkpoint} (mutable,
+     * not cached), {@code tile/<L>/<N>[.p/<W>]} and {@code tile/entries/<N>[.p/<W>]} (immutable),
+     * and {@code key}, the log's verifier key. No session needed: the log is public.
+     */
+    private Reply logResource(Response s, String path) {
+        TransparencyLog log = service.log();
+        byte[] body;
+        String type;
+        boolean immutable = false;
+        switch (path) {
+            case "/log/checkpoint" -> {
+                body = log.checkpoint();
+                type = "text/plain; charset=utf-8";
+            }
+            case "/log/key" -> {
+                body = (log.verifierKey() + "\n").getBytes(StandardCharsets.UTF_8);
+                type = "text/plain; charset=utf-8";
+            }
+            default -> {
+                if (!path.startsWith("/log/tile/")) {
+                    throw ApiException.notFound("no such log resource");
+                }
+                String tilePath = path.substring("/log/".length());
+                body = log.tile(tilePath);
+                type = "application/octet-stream";
+                immutable = !tilePath.contains(".p/");
+            }
+        }
+        s.setStatus(200);
+        s.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        s.getHeaders().put(HttpHeader.CACHE_CONTROL, immutable ? "public, max-age=31536000, immutable" : "no-store");
+        s.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        try (OutputStream out = Content.Sink.asOutputStream(s)) {
+            out.write(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return null;
+    }
 
     private static void requireOwn(Service.Caller c, AccountId account) {
         if (!c.account().equals(account)) {
@@ -409,7 +467,7 @@ final class Api extends Handler.Abstract {
         long to = parseLong(f.getValue("to"), "to");
         ArrayNode a = JSON.createArrayNode();
         for (MetadataStore.CommitRow r : service.commits(c, vault, from, to)) {
-            a.add(commitJson(r));
+            a.add(commitJson(vault, r));
         }
         return ok(obj().set("commits", a));
     }
@@ -427,8 +485,10 @@ final class Api extends Handler.Abstract {
         return new Reply(201, obj().put("committed", true));
     }
 
-    private static ObjectNode commitJson(MetadataStore.CommitRow r) {
-        return obj().put("seq", r.seq()).put("header", b64(r.header())).put("signature", b64(r.signature()))
+    private ObjectNode commitJson(VaultId vault, MetadataStore.CommitRow r) {
+        String key = dev.strongroom.format.LogLeaf.Commit.key(vault, r.seq());
+        Long index = service.logIndices(List.of(key)).get(key);
+        return obj().put("seq", r.seq()).put("log_index", index).put("header", b64(r.header())).put("signature", b64(r.signature()))
                 .put("sealed", b64(r.sealed())).put("time_ms", r.timeMillis());
     }
 

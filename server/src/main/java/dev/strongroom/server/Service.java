@@ -47,15 +47,33 @@ public final class Service {
     private final Clock clock;
     private final Map<AccountId, DeviceChain> chains = new ConcurrentHashMap<>();
     private final byte[] ownKey;
+    private final Optional<TransparencyLog> log;
 
     /**
      * @param ownKey SHA-256 of this server's TLS public key (what clients pin and sign)
+     * @param logKey the transparency log's note key; without one nothing is logged
      */
-    public Service(MetadataStore meta, BlobStore blobs, Clock clock, byte[] ownKey) {
+    public Service(MetadataStore meta, BlobStore blobs, Clock clock, byte[] ownKey,
+                   Optional<dev.strongroom.translog.SignerKey> logKey) {
         this.meta = meta;
         this.blobs = blobs;
         this.clock = clock;
         this.ownKey = ownKey.clone();
+        this.log = logKey.map(k -> new TransparencyLog(meta, k));
+    }
+
+    /** The leaf to append with a write, when this server keeps a log. */
+    private Optional<MetadataStore.LogLeaf> leaf(dev.strongroom.format.LogLeaf l) {
+        return log.map(x -> new MetadataStore.LogLeaf(l.key(), l.encode()));
+    }
+
+    TransparencyLog log() {
+        return log.orElseThrow(() -> ApiException.notFound("this server keeps no transparency log"));
+    }
+
+    /** Log indices of leaves by key (absent keys are not logged). */
+    Map<String, Long> logIndices(java.util.Collection<String> keys) {
+        return log.isEmpty() ? Map.of() : meta.logIndices(keys);
     }
 
     MetadataStore meta() {
@@ -99,7 +117,8 @@ public final class Service {
         for (Envelope e : envelopes) {
             objects.put(envelopeName(e.epoch(), e.recipient()), e.envelope());
         }
-        if (!meta.createAccount(account.bytes(), genesis, objects, now())) {
+        if (!meta.createAccount(account.bytes(), genesis, objects,
+                leaf(new dev.strongroom.format.LogLeaf.Chain(account, 0, genesis)), now())) {
             throw ApiException.conflict("account already exists");
         }
         chains.put(account, chain);
@@ -161,7 +180,8 @@ public final class Service {
             throw ApiException.badRequest("chain entry rejected: " + e.getMessage());
         }
         DeviceChain before = verifiedChain(account);
-        if (!meta.appendChainEntry(account.bytes(), current.size(), entry, now())) {
+        if (!meta.appendChainEntry(account.bytes(), current.size(), entry,
+                leaf(new dev.strongroom.format.LogLeaf.Chain(account, current.size(), entry)), now())) {
             return false;
         }
         chains.put(account, verified);
@@ -563,6 +583,7 @@ public final class Service {
                 throw ApiException.badRequest("commit names a pack the server does not hold");
             }
         }
-        return meta.appendCommit(vault.bytes(), new MetadataStore.CommitRow(h.seq(), header, signature, sealed, now()));
+        return meta.appendCommit(vault.bytes(), new MetadataStore.CommitRow(h.seq(), header, signature, sealed, now()),
+                leaf(new dev.strongroom.format.LogLeaf.Commit(h, new HybridSignature(signature))));
     }
 }

@@ -170,7 +170,7 @@ public final class StrongroomServer implements AutoCloseable {
             ops.setIdleTimeout(30_000);
             jetty.addConnector(ops);
         }
-        Service service = new Service(timedMeta, timedBlobs, clock, tls.keyHash());
+        Service service = new Service(timedMeta, timedBlobs, clock, tls.keyHash(), tls.logKey());
         ObservabilityHandler observability = new ObservabilityHandler(new Api(service, VERSION), metrics, timedMeta,
                 timedBlobs, ops);
         jetty.setHandler(new JsonGracefulHandler(observability));
@@ -224,7 +224,7 @@ public final class StrongroomServer implements AutoCloseable {
      */
     static synchronized TlsIdentity identity(Path dataDir) throws IOException {
         Path existing = dataDir.resolve(TlsIdentity.FILE);
-        if (Files.isRegularFile(existing)) {
+        if (Files.isRegularFile(existing) && Files.isRegularFile(dataDir.resolve(TlsIdentity.LOG_KEY_FILE))) {
             return TlsIdentity.load(existing); // no lock: the folder may be a read-only share
         }
         Files.createDirectories(dataDir);

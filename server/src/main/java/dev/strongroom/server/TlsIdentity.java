@@ -34,15 +34,34 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TlsIdentity {
     static final String FILE = "tls.p12";
+    /** The transparency log's Ed25519 note key, beside the TLS key (docs/transparency-log.md). */
+    static final String LOG_KEY_FILE = "log.key";
     private static final char[] STORE_PASSWORD = "strongroom".toCharArray();
     private final KeyStore keyStore;
     private final String fingerprint;
     private final byte[] keyHash;
+    private final dev.strongroom.translog.SignerKey logKey;
 
-    private TlsIdentity(KeyStore keyStore, PublicKey key) {
+    private TlsIdentity(KeyStore keyStore, PublicKey key, dev.strongroom.translog.SignerKey logKey) {
         this.keyStore = keyStore;
         this.fingerprint = fingerprint(key);
         this.keyHash = HexFormat.of().parseHex(fingerprint.substring("SHA256:".length()));
+        this.logKey = logKey;
+    }
+
+    /** The log's signing key (its name is the log's origin); absent only where the data folder has none yet. */
+    public java.util.Optional<dev.strongroom.translog.SignerKey> logKey() {
+        return java.util.Optional.ofNullable(logKey);
+    }
+
+    /** The line a server prints for clients to pin: {@code log-key <vkey>}. */
+    public java.util.Optional<String> logKeyLine() {
+        return logKey().map(k -> "log-key " + k.verifierKey().encode());
+    }
+
+    /** The origin of this server's log: {@code strongroom/<first 16 hex digits of the TLS key hash>}. */
+    static String logOrigin(String fingerprint) {
+        return "strongroom/" + fingerprint.substring("SHA256:".length(), "SHA256:".length() + 16);
     }
 
     /** SHA-256 of the public key's SubjectPublicKeyInfo (the pinned value). */
@@ -81,7 +100,12 @@ public final class TlsIdentity {
         if (!Files.exists(f)) {
             create(f);
         }
-        return load(f);
+        TlsIdentity tls = load(f);
+        if (tls.logKey == null) {
+            createLogKey(dataDir.resolve(LOG_KEY_FILE), logOrigin(tls.fingerprint));
+            tls = load(f);
+        }
+        return tls;
     }
 
     /** Loads an existing identity (for {@code server fingerprint}). */
@@ -93,10 +117,29 @@ public final class TlsIdentity {
             if (cert == null) {
                 throw new IOException(file + " holds no server certificate");
             }
-            return new TlsIdentity(ks, cert.getPublicKey());
+            Path logFile = file.resolveSibling(LOG_KEY_FILE);
+            dev.strongroom.translog.SignerKey log = null;
+            if (Files.exists(logFile)) {
+                log = dev.strongroom.translog.SignerKey.parse(Files.readString(logFile).strip());
+            }
+            return new TlsIdentity(ks, cert.getPublicKey(), log);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void createLogKey(Path f, String origin) throws IOException {
+        dev.strongroom.translog.SignerKey k =
+                dev.strongroom.translog.SignerKey.generate(dev.strongroom.translog.SignatureType.ED25519, origin);
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap((k.encodePrivate() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        k.destroy();
     }
 
     private static void create(Path f) throws IOException {

@@ -23,7 +23,13 @@ public interface MetadataStore extends AutoCloseable {
      * Creates an account with its genesis entry (chain index 0) and its first account objects,
      * all in one transaction. False (and nothing stored) if the account exists.
      */
-    boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, long nowMillis);
+    default boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, long nowMillis) {
+        return createAccount(account, genesis, objects, Optional.empty(), nowMillis);
+    }
+
+    /** As {@link #createAccount(byte[], byte[], java.util.Map, long)}, also logging {@code leaf} in the same transaction. */
+    boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, Optional<LogLeaf> leaf,
+                          long nowMillis);
 
     /** {@link #createAccount(byte[], byte[], java.util.Map, long)} without objects. */
     default boolean createAccount(byte[] account, byte[] genesis, long nowMillis) {
@@ -36,7 +42,12 @@ public interface MetadataStore extends AutoCloseable {
     List<byte[]> chain(byte[] account);
 
     /** Appends entry {@code index} if the chain currently has exactly {@code index} entries. */
-    boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis);
+    default boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis) {
+        return appendChainEntry(account, index, entry, Optional.empty(), nowMillis);
+    }
+
+    /** As {@link #appendChainEntry(byte[], long, byte[], long)}, also logging {@code leaf} in the same transaction. */
+    boolean appendChainEntry(byte[] account, long index, byte[] entry, Optional<LogLeaf> leaf, long nowMillis);
 
     // ---- opaque per-account objects (envelopes, recovery blob, wrapped keys) ----
 
@@ -106,7 +117,12 @@ public interface MetadataStore extends AutoCloseable {
      * Appends commit {@code row.seq()} if the vault's head is currently {@code row.seq() - 1}
      * (0 = no commit yet). Returns false, changing nothing, if another commit got there first.
      */
-    boolean appendCommit(byte[] vault, CommitRow row);
+    default boolean appendCommit(byte[] vault, CommitRow row) {
+        return appendCommit(vault, row, Optional.empty());
+    }
+
+    /** As {@link #appendCommit(byte[], CommitRow)}, also logging {@code leaf} in the same transaction. */
+    boolean appendCommit(byte[] vault, CommitRow row, Optional<LogLeaf> leaf);
 
     Optional<CommitRow> head(byte[] vault);
 
@@ -115,6 +131,26 @@ public interface MetadataStore extends AutoCloseable {
 
     record CommitRow(long seq, byte[] header, byte[] signature, byte[] sealed, long timeMillis) {
     }
+
+    // ---- transparency log ----
+
+    /**
+     * A leaf of the transparency log, appended in the same transaction as the write it records.
+     * {@code key} names what it records ({@code chain/<account>/<index>}, {@code commit/<vault>/<seq>})
+     * and is unique: the log holds at most one leaf per chain position and per vault version.
+     * Sequencing is serialized by the store, so leaves from every instance form one order.
+     */
+    record LogLeaf(String key, byte[] data) {
+    }
+
+    /** Number of leaves in the log. */
+    long logSize();
+
+    /** Leaves {@code [from, to)} in log order. */
+    List<byte[]> logLeaves(long from, long to);
+
+    /** The log index of each given leaf key that is logged. */
+    java.util.Map<String, Long> logIndices(java.util.Collection<String> keys);
 
     /** Checks the store can be used (for readiness probes). */
     void check();

@@ -161,7 +161,8 @@ public final class PostgresMetadataStore implements MetadataStore {
     // ---- accounts and device chains ----
 
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, Map<String, byte[]> objects, long nowMillis) {
+    public boolean createAccount(byte[] account, byte[] genesis, Map<String, byte[]> objects, Optional<LogLeaf> leaf,
+                                 long nowMillis) {
         need(account, genesis);
         Objects.requireNonNull(objects, "objects");
         objects.forEach((k, v) -> {
@@ -175,6 +176,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             }
             update(c, "INSERT INTO chain_entries (account, idx, entry, created) VALUES (?, 0, ?, ?)",
                     account, genesis, nowMillis);
+            appendLeaf(c, leaf);
             for (Map.Entry<String, byte[]> o : new TreeMap<>(objects).entrySet()) {
                 update(c, "INSERT INTO account_objects (account, name, value, updated) VALUES (?, ?, ?, ?)",
                         account, o.getKey(), o.getValue(), nowMillis);
@@ -197,7 +199,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis) {
+    public boolean appendChainEntry(byte[] account, long index, byte[] entry, Optional<LogLeaf> leaf, long nowMillis) {
         need(account, entry);
         if (index < 0) {
             throw new IllegalArgumentException("negative chain index");
@@ -211,6 +213,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             }
             update(c, "INSERT INTO chain_entries (account, idx, entry, created) VALUES (?, ?, ?, ?)",
                     account, index, entry, nowMillis);
+            appendLeaf(c, leaf);
             return true;
         });
     }
@@ -424,7 +427,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     // ---- commits ----
 
     @Override
-    public boolean appendCommit(byte[] vault, CommitRow row) {
+    public boolean appendCommit(byte[] vault, CommitRow row, Optional<LogLeaf> leaf) {
         need(vault);
         Objects.requireNonNull(row, "row");
         need(row.header(), row.signature(), row.sealed());
@@ -443,6 +446,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             }
             update(c, "INSERT INTO commits (vault, seq, header, signature, sealed, time) VALUES (?, ?, ?, ?, ?, ?)",
                     vault, row.seq(), row.header(), row.signature(), row.sealed(), row.timeMillis());
+            appendLeaf(c, leaf);
             return true;
         });
     }
@@ -483,6 +487,71 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
 
     // ---- transactions ----
+
+    // ---- transparency log ----
+
+    /** Appends a leaf at the next index; the caller's transaction serializes appends. */
+    private static void appendLeaf(Connection c, Optional<LogLeaf> leaf) throws SQLException {
+        if (leaf.isEmpty()) {
+            return;
+        }
+        LogLeaf l = leaf.get();
+        Objects.requireNonNull(l.key(), "leaf key");
+        need(l.data());
+        if (l.data().length > 65_535) {
+            throw new IllegalArgumentException("a log entry is at most 65535 bytes");
+        }
+        // one transaction-scoped advisory lock serializes log appends across every instance
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(7478310523)")) {
+            ps.execute();
+        }
+        long next = number(c, "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves");
+        update(c, "INSERT INTO log_leaves (idx, leaf_key, data) VALUES (?, ?, ?)", next, l.key(), l.data());
+    }
+
+    @Override
+    public long logSize() {
+        return read("read the log size", c -> number(c, "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves"));
+    }
+
+    @Override
+    public List<byte[]> logLeaves(long from, long to) {
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("log range");
+        }
+        return read("read log leaves", c -> {
+            List<byte[]> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT data FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx")) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getBytes(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<String, Long> logIndices(java.util.Collection<String> keys) {
+        return read("read log indices", c -> {
+            Map<String, Long> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_leaves WHERE leaf_key = ?")) {
+                for (String k : keys) {
+                    ps.setString(1, k);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            out.put(k, rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
 
     @FunctionalInterface
     private interface Work<T> {

@@ -723,4 +723,90 @@ public abstract class MetadataStoreConformance {
             store.check();
         }
     }
+
+    @Nested
+    @DisplayName("transparency log")
+    class Log {
+        private MetadataStore.LogLeaf leaf(String key, int seed) {
+            return new MetadataStore.LogLeaf(key, bytes(seed, 100 + seed % 50));
+        }
+
+        @Test
+        @DisplayName("leaves are appended with the writes they record, in order, and looked up by key")
+        void appendsWithWrites() {
+            long before = store.logSize();
+            byte[] account = id32();
+            assertThat(store.createAccount(account, bytes(1, 80), java.util.Map.of(),
+                    java.util.Optional.of(leaf("chain/a/0", 1)), 1)).isTrue();
+            assertThat(store.appendChainEntry(account, 1, bytes(2, 80), java.util.Optional.of(leaf("chain/a/1", 2)), 2))
+                    .isTrue();
+            byte[] vault = id16();
+            assertThat(store.createVault(vault, account, 1, new byte[] {1}, 3)).isTrue();
+            assertThat(store.appendCommit(vault, commit(1, 1), java.util.Optional.of(leaf("commit/v/1", 3)))).isTrue();
+            assertThat(store.logSize()).isEqualTo(before + 3);
+            assertThat(store.logLeaves(before, before + 3)).containsExactly(leaf("chain/a/0", 1).data(),
+                    leaf("chain/a/1", 2).data(), leaf("commit/v/1", 3).data());
+            assertThat(store.logIndices(java.util.List.of("chain/a/1", "commit/v/1", "nothing")))
+                    .containsOnly(java.util.Map.entry("chain/a/1", before + 1), java.util.Map.entry("commit/v/1", before + 2));
+        }
+
+        @Test
+        @DisplayName("a write that loses its compare-and-swap logs nothing")
+        void lostCasLogsNothing() {
+            byte[] vault = newVault();
+            long before = store.logSize();
+            assertThat(store.appendCommit(vault, commit(2, 1), java.util.Optional.of(leaf("commit/x/2", 4)))).isFalse();
+            assertThat(store.logSize()).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a second leaf with the same key fails the whole write: nothing is committed")
+        void duplicateKeyFailsTheWrite() {
+            byte[] vault = newVault();
+            assertThat(store.appendCommit(vault, commit(1, 1), java.util.Optional.of(leaf("commit/dup/1", 5)))).isTrue();
+            long before = store.logSize();
+            assertThatThrownBy(() -> store.appendCommit(vault, commit(2, 1), java.util.Optional.of(leaf("commit/dup/1", 6))))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(store.logSize()).isEqualTo(before);
+            assertThat(store.head(vault).orElseThrow().seq()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("concurrent writers get one gap-free log: one leaf per winning commit")
+        void concurrentAppends() throws Exception {
+            byte[] vault = newVault();
+            long before = store.logSize();
+            List<Boolean> won = StorageTesting.race(8, i -> () -> {
+                int wins = 0;
+                for (int round = 0; round < 40 && wins < 5; round++) {
+                    long next = store.head(vault).map(CommitRow::seq).orElse(0L) + 1;
+                    if (store.appendCommit(vault, commit(next, i), java.util.Optional.of(leaf("commit/c/" + next, (int) next)))) {
+                        wins++;
+                    }
+                }
+                return wins == 5;
+            });
+            assertThat(won).containsOnly(true);
+            long head = store.head(vault).orElseThrow().seq();
+            assertThat(head).isEqualTo(40);
+            assertThat(store.logSize()).isEqualTo(before + 40);
+            java.util.Map<String, Long> idx = store.logIndices(
+                    java.util.stream.LongStream.rangeClosed(1, 40).mapToObj(n -> "commit/c/" + n).toList());
+            assertThat(idx).hasSize(40);
+            assertThat(new java.util.TreeSet<>(idx.values())).containsExactlyElementsOf(
+                    java.util.stream.LongStream.range(before, before + 40).boxed().toList());
+        }
+
+        @Test
+        @DisplayName("log leaves survive close and reopen")
+        void durable() {
+            byte[] vault = newVault();
+            store.appendCommit(vault, commit(1, 1), java.util.Optional.of(leaf("commit/d/1", 7)));
+            long size = store.logSize();
+            store.close();
+            store = newStore(tmp);
+            assertThat(store.logSize()).isEqualTo(size);
+            assertThat(store.logLeaves(size - 1, size)).containsExactly(leaf("commit/d/1", 7).data());
+        }
+    }
 }

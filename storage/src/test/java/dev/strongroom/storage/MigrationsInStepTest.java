@@ -34,7 +34,9 @@ class MigrationsInStepTest {
     /** SHA-256 of every released migration. A change to the schema is a new file, never an edit. */
     private static final Map<String, String> RELEASED = Map.of(
             "sqlite/V1__init.sql", "0e187bcddeaccf6acd003131a61462f869aebe4f0d4ac1f394f3cbeffbbed256",
-            "postgresql/V1__init.sql", "b5da7b87257bcf7453ab67174667039b5cfdeb2af0f454013cb82cec69680783");
+            "postgresql/V1__init.sql", "b5da7b87257bcf7453ab67174667039b5cfdeb2af0f454013cb82cec69680783",
+            "sqlite/V2__transparency_log.sql", "54c87f1a03bca2b2c6b0a3100f02a0a49be86305a0550d623e0325d84e1575db",
+            "postgresql/V2__transparency_log.sql", "6f1c60a1f677f83f9a4c7ae967db55cc878f0b432ebd6acd7c5b90d6cf65ce3f");
 
     private static Path folder(String database) throws URISyntaxException {
         return Path.of(MigrationsInStepTest.class.getClassLoader().getResource("db/migration/" + database).toURI());

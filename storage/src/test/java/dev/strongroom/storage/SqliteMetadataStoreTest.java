@@ -60,7 +60,7 @@ class SqliteMetadataStoreTest extends MetadataStoreConformance {
                 }
             }
             assertThat(tables).containsExactlyInAnyOrder("accounts", "chain_entries", "account_objects", "challenges",
-                    "tokens", "vaults", "vault_keys", "packs", "commits", "flyway_schema_history");
+                    "tokens", "vaults", "vault_keys", "packs", "commits", "log_leaves", "flyway_schema_history");
         }
 
         @Test
