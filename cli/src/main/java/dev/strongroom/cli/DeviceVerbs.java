@@ -103,11 +103,16 @@ final class DeviceVerbs {
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
         long timeout;
 
+        @Option(names = "--log-key", paramLabel = "VKEY",
+                description = "The transparency log's key as the operator publishes it (else the one the server presents).")
+        String logKey;
+
         @Override
         public Integer call() {
             Io io = io();
             AccountId id = AccountId.fromHex(account);
-            Devices.JoinResult r = Devices.join(homeOption.resolve(io), server, fingerprint, id,
+            Home home = homeOption.resolve(io);
+            Devices.JoinResult r = Devices.join(home, server, fingerprint, id,
                     name != null ? name : hostName(), Client.RemoteFactory.https(), Duration.ofSeconds(timeout),
                     new Devices.JoinListener() {
                         @Override
@@ -132,7 +137,8 @@ final class DeviceVerbs {
                             }
                             io.out().flush();
                         }
-                    });
+                    }, logKey == null ? java.util.Optional.empty() : java.util.Optional.of(LogVerbs.parseKey(logKey, "--log-key")));
+            Main.InitCmd.printLogKey(io, home, logKey == null, json);
             if (json) {
                 io.jsonLine(io.obj().put("message_type", "summary").put("account_id", r.account().hex())
                         .put("device_id", r.device().hex()));
@@ -323,6 +329,10 @@ final class DeviceVerbs {
         @Option(names = "--name", paramLabel = "NAME", description = "A name for this device (default: the host name).")
         String name;
 
+        @Option(names = "--log-key", paramLabel = "VKEY",
+                description = "The transparency log's key as the operator publishes it (else the one the server presents).")
+        String logKey;
+
         @Override
         public Object parentCommand() {
             return parent;
@@ -333,8 +343,11 @@ final class DeviceVerbs {
             Io io = io();
             AccountId id = AccountId.fromHex(account);
             RecoveryCode code = readCode(io, codeFile, "Recovery code: ");
-            Devices.RecoverResult r = Devices.recover(homeOption.resolve(io), server, fingerprint, id, code,
-                    name != null ? name : hostName(), Client.RemoteFactory.https());
+            Home home = homeOption.resolve(io);
+            Devices.RecoverResult r = Devices.recover(home, server, fingerprint, id, code,
+                    name != null ? name : hostName(), Client.RemoteFactory.https(),
+                    logKey == null ? java.util.Optional.empty() : java.util.Optional.of(LogVerbs.parseKey(logKey, "--log-key")));
+            Main.InitCmd.printLogKey(io, home, logKey == null, json);
             if (json) {
                 io.jsonLine(io.obj().put("account_id", r.account().hex()).put("device_id", r.device().hex()));
             } else {

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         subcommands = {ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
             Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,
             DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class, DeviceVerbs.RecoveryCmd.class,
-            DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class, SelfTest.class},
+            DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class, LogVerbs.WitnessCmd.class,
+            LogVerbs.LogPolicyCmd.class, LogVerbs.AuditCmd.class, SelfTest.class},
         footer = {"", "Exit codes: 0 ok, 1 other error, 2 usage, 3 security failure (authentication, verification,",
             "rollback, bad signature), 4 not found, 5 server unreachable."})
 public final class Main implements Runnable {
@@ -202,6 +203,10 @@ public final class Main implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", description = "A name for this device (default: the host name).")
         String name;
 
+        @Option(names = "--log-key", paramLabel = "VKEY",
+                description = "The transparency log's key as the operator publishes it (else the one the server presents).")
+        String logKey;
+
         @Override
         public Object parentCommand() {
             return parent;
@@ -211,8 +216,11 @@ public final class Main implements Runnable {
         public Integer call() {
             Io io = io();
             String device = name != null ? name : hostName();
-            Client.InitResult r = Client.init(homeOption.resolve(io), server, fingerprint, device,
-                    Client.RemoteFactory.https());
+            Home home = homeOption.resolve(io);
+            Client.InitResult r = Client.init(home, server, fingerprint, device, Client.RemoteFactory.https(),
+                    logKey == null ? java.util.Optional.empty()
+                            : java.util.Optional.of(LogVerbs.parseKey(logKey, "--log-key")));
+            printLogKey(io, home, logKey == null, json);
             if (json) {
                 io.jsonLine(io.obj().put("account_id", r.account().hex()).put("device_id", r.device().hex())
                         .put("recovery_code", r.recoveryCode()));
@@ -227,6 +235,17 @@ public final class Main implements Runnable {
                 io.out().println("the account if every device is lost; nobody else, the server included, can.");
             }
             return 0;
+        }
+
+        /** Tells the user which log key the device pinned (on stderr, so --json output stays one line). */
+        static void printLogKey(Io io, Home home, boolean taken, boolean json) {
+            java.util.Optional<dev.strongroom.client.LogPolicy> p = dev.strongroom.client.LogPolicy.read(home);
+            if (p.isEmpty()) {
+                io.err().println("warning: the server keeps no transparency log; forks and hidden devices cannot be detected");
+            } else if (taken) {
+                io.err().println("log-key " + p.get().logKey().encode() + " (pinned as the server presented it over the "
+                        + "pinned connection; compare it with what the operator publishes)");
+            }
         }
 
         private static String hostName() {

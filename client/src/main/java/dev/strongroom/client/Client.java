@@ -53,6 +53,7 @@ public final class Client implements AutoCloseable {
     private final IdentityKeys device;
     private final Remote remote;
     private DeviceChain chain;
+    private Optional<LogMonitor> log = Optional.empty();
     private final Map<Long, AccountRootKey> arks = new HashMap<>();
     private final List<String> announcements = new ArrayList<>();
 
@@ -84,6 +85,32 @@ public final class Client implements AutoCloseable {
      * blob and the envelopes; registers them with the server; then writes the home.
      */
     public static InitResult init(Home home, URI server, String fingerprint, String deviceName, RemoteFactory factory) {
+        return init(home, server, fingerprint, deviceName, factory, Optional.empty());
+    }
+
+    /**
+     * Pins the transparency log's key in a new home: the one given (as the operator published it),
+     * else the one the server presents over the pinned TLS connection (trust on first use). A
+     * server without a log leaves the home without one. Returns the pinned key.
+     */
+    static Optional<dev.strongroom.translog.VerifierKey> pinLog(Home home, Remote r,
+                                                                Optional<dev.strongroom.translog.VerifierKey> given) {
+        Optional<dev.strongroom.translog.VerifierKey> key = given;
+        if (key.isEmpty()) {
+            try {
+                key = Optional.of(dev.strongroom.translog.VerifierKey.parse(
+                        new String(r.logResource("key"), StandardCharsets.UTF_8).strip()));
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+        }
+        LogPolicy.of(key.get()).write(home);
+        return key;
+    }
+
+    /** As {@link #init(Home, URI, String, String, RemoteFactory)}, pinning the given log key. */
+    public static InitResult init(Home home, URI server, String fingerprint, String deviceName, RemoteFactory factory,
+                                  Optional<dev.strongroom.translog.VerifierKey> logKey) {
         home.requireEmpty();
         IdentityKeys device = IdentityKeys.generate();
         IdentityKeys sharing = IdentityKeys.generate();
@@ -108,6 +135,7 @@ public final class Client implements AutoCloseable {
                     new SealContext.SharingKey(Suite.CURRENT, account, ark.epoch()));
             try (Remote r = factory.connect(server, fingerprint, account, device)) {
                 r.createAccount(new Remote.AccountCreation(account, genesis.encode(), blob, envs, sharingWrap));
+                pinLog(home, r, logKey);
             }
             home.writeDeviceKey(device.exportPrivate());
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
@@ -157,6 +185,7 @@ public final class Client implements AutoCloseable {
         Remote remote = factory.connect(cfg.server(), cfg.fingerprint(), cfg.account(), device);
         try {
             Client c = new Client(home, cfg, device, remote, null);
+            c.log = LogPolicy.read(home).map(p -> new LogMonitor(home, p, remote, cfg.account(), java.time.Clock.systemUTC()));
             c.refreshChain();
             return c;
         } catch (RuntimeException e) {
@@ -173,7 +202,12 @@ public final class Client implements AutoCloseable {
     void refreshChain() {
         Path verified = home.stateDir().resolve("chain-head");
         Optional<Digest> known = readDigest(verified);
-        DeviceChain c = DeviceChain.verify(remote.chain(config.account()), config.account(), known);
+        Remote.ChainListing listing = remote.chainWithLog(config.account());
+        DeviceChain first = DeviceChain.verify(listing.entries(), config.account(), known);
+        DeviceChain c = log.isEmpty() ? first : log.get().sync(first,
+                () -> DeviceChain.verify(remote.chain(config.account()), config.account(), known),
+                listing.logIndices().isEmpty() ? 0 : listing.logIndices().getFirst());
+        log.ifPresent(m -> m.warnings().forEach(w -> announcements.add(w)));
         int from = known.map(k -> indexOf(c, k) + 1).orElse((int) c.length());
         Set<Digest> mine = acknowledged();
         for (int i = from; i < c.length(); i++) {
@@ -228,6 +262,22 @@ public final class Client implements AutoCloseable {
         s.forEach(d -> b.append(d.hex()).append('\n'));
         Home.writeAtomically(home.stateDir().resolve("acknowledged"), b.toString().getBytes(StandardCharsets.US_ASCII),
                 false);
+    }
+
+    /**
+     * Checks that a commit this device relies on (a vault's head) is in the transparency log,
+     * when this device follows one.
+     */
+    void requireLogged(Remote.StoredCommit stored, dev.strongroom.format.CommitHeader header) {
+        if (log.isPresent()) {
+            log.get().requireIncluded(header, stored.signature(), stored.logIndex(),
+                    () -> DeviceChain.verify(remote.chain(config.account()), config.account(), Optional.of(chain.head())));
+        }
+    }
+
+    /** The newest checkpoint of the transparency log this device verified, if it follows one. */
+    public Optional<dev.strongroom.translog.VerifiedCheckpoint> logCheckpoint() {
+        return log.flatMap(LogMonitor::checkpoint);
     }
 
     /**

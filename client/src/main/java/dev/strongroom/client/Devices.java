@@ -244,6 +244,13 @@ public final class Devices {
      */
     public static JoinResult join(Home home, URI server, String fingerprint, AccountId account, String name,
                                   Client.RemoteFactory factory, Duration timeout, JoinListener listener) {
+        return join(home, server, fingerprint, account, name, factory, timeout, listener, Optional.empty());
+    }
+
+    /** As above, pinning the given transparency-log key (else the one the server presents). */
+    public static JoinResult join(Home home, URI server, String fingerprint, AccountId account, String name,
+                                  Client.RemoteFactory factory, Duration timeout, JoinListener listener,
+                                  Optional<dev.strongroom.translog.VerifierKey> logKey) {
         home.requireEmpty();
         String deviceName = cleanName(name);
         IdentityKeys me = IdentityKeys.generate();
@@ -295,6 +302,7 @@ public final class Devices {
                 }
                 r.putEnvelope(epoch, me.id(), p.get("envelope"));
             }
+            Client.pinLog(home, r, logKey);
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(full).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));
@@ -523,6 +531,13 @@ public final class Devices {
      */
     public static RecoverResult recover(Home home, URI server, String fingerprint, AccountId account, RecoveryCode code,
                                         String name, Client.RemoteFactory factory) {
+        return recover(home, server, fingerprint, account, code, name, factory, Optional.empty());
+    }
+
+    /** As above, pinning the given transparency-log key (else the one the server presents). */
+    public static RecoverResult recover(Home home, URI server, String fingerprint, AccountId account, RecoveryCode code,
+                                        String name, Client.RemoteFactory factory,
+                                        Optional<dev.strongroom.translog.VerifierKey> logKey) {
         home.requireEmpty();
         String deviceName = cleanName(name);
         IdentityKeys me = IdentityKeys.generate();
@@ -557,6 +572,7 @@ public final class Devices {
                 }
                 r.putEnvelope(epoch, me.id(), Envelope.seal(account, ark, me, me.publicIdentity()));
             }
+            Client.pinLog(home, r, logKey);
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(entry).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));

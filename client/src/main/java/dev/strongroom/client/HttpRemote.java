@@ -311,7 +311,7 @@ public final class HttpRemote implements Remote {
     }
 
     @Override
-    public List<byte[]> chain(AccountId a) {
+    public ChainListing chainWithLog(AccountId a) {
         JsonNode n = ok(send(req("/v1/accounts/" + a.hex() + "/chain").GET(), false), "account " + a.hex()).json();
         List<byte[]> out = new ArrayList<>();
         JsonNode entries = n.get("entries");
@@ -321,7 +321,22 @@ public final class HttpRemote implements Remote {
         for (JsonNode e : entries) {
             out.add(decode(e));
         }
-        return out;
+        List<Long> idx = new ArrayList<>();
+        JsonNode li = n.get("log_indices");
+        for (int i = 0; i < out.size(); i++) {
+            JsonNode v = li == null ? null : li.get(i);
+            idx.add(v == null || !v.canConvertToLong() ? -1L : v.asLong());
+        }
+        return new ChainListing(out, idx);
+    }
+
+    @Override
+    public byte[] logResource(String path) {
+        Answer a = send(req("/log/" + path).GET(), false);
+        if (a.status() == 404) {
+            throw new NotFoundException("the server's log has no " + path);
+        }
+        return ok(a, "reading the transparency log").body();
     }
 
     private static byte[] decode(JsonNode e) {
@@ -520,7 +535,9 @@ public final class HttpRemote implements Remote {
     }
 
     private static StoredCommit commit(JsonNode c) {
-        return new StoredCommit(unb64(c, "header"), unb64(c, "signature"), unb64(c, "sealed"));
+        JsonNode li = c.get("log_index");
+        return new StoredCommit(unb64(c, "header"), unb64(c, "signature"), unb64(c, "sealed"),
+                li == null || !li.canConvertToLong() ? -1 : li.asLong());
     }
 
     @Override

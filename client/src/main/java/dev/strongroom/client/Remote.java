@@ -21,7 +21,18 @@ public interface Remote extends AutoCloseable {
     void createAccount(AccountCreation creation);
 
     /** Encoded device-chain entries from genesis on. */
-    List<byte[]> chain(AccountId account);
+    default List<byte[]> chain(AccountId account) {
+        return chainWithLog(account).entries();
+    }
+
+    /** The chain with the transparency-log index of each entry (-1 where the server names none). */
+    ChainListing chainWithLog(AccountId account);
+
+    record ChainListing(List<byte[]> entries, List<Long> logIndices) {
+    }
+
+    /** A resource of the server's transparency log ({@code checkpoint}, {@code key}, {@code tile/...}). No session needed. */
+    byte[] logResource(String path);
 
     /** The recovery blob of an account (sealed under the recovery code). */
     byte[] recoveryBlob(AccountId account);
@@ -144,7 +155,10 @@ public interface Remote extends AutoCloseable {
     record PackListing(PackId pack, long size) {
     }
 
-    /** A commit as stored: signed header, signature, sealed body. */
-    record StoredCommit(byte[] header, byte[] signature, byte[] sealed) {
+    /** A commit as stored: signed header, signature, sealed body, and its log index (-1 if none was named). */
+    record StoredCommit(byte[] header, byte[] signature, byte[] sealed, long logIndex) {
+        public StoredCommit(byte[] header, byte[] signature, byte[] sealed) {
+            this(header, signature, sealed, -1);
+        }
     }
 }

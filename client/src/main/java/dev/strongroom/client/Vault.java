@@ -176,6 +176,7 @@ public final class Vault implements AutoCloseable {
         CommitCodec.Verified head = seen.isPresent() && seen.get().hash().equals(served)
                 ? CommitCodec.verifyLinked(h.get(), served, id, client.chain(), keys)
                 : verify(h.get());
+        client.requireLogged(h.get(), head.header());
         long seq = head.header().seq();
         if (seen.isPresent()) {
             Seen s = seen.get();
