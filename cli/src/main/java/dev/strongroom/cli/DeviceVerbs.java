@@ -225,11 +225,13 @@ final class DeviceVerbs {
                         ObjectNode n = io.obj().put("id", d.id().hex()).put("name", d.name()).put("fingerprint", d.fingerprint())
                                 .put("state", d.state()).put("current", d.current()).put("added", added)
                                 .put("added_by", d.addedBy()).put("confirmed", d.confirmed());
+                        d.logCheckpoint().ifPresent(cp -> n.put("log_checkpoint", cp));
                         io.jsonLine(n);
                     } else {
-                        io.out().printf("%s%s  %-20s  %s  added %s by %s  [%s]%n", d.current() ? "* " : "  ",
+                        io.out().printf("%s%s  %-20s  %s  added %s by %s  [%s%s]%n", d.current() ? "* " : "  ",
                                 d.id().hex().substring(0, 16), d.name().isEmpty() ? "(unnamed)" : d.name(), d.fingerprint(),
-                                added, d.addedBy(), d.state());
+                                added, d.addedBy(), d.state(),
+                                d.logCheckpoint().map(cp -> "; verified in log at checkpoint " + cp).orElse("; NOT verified in a log"));
                     }
                 }
             }

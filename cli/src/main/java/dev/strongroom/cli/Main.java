@@ -176,9 +176,26 @@ public final class Main implements Runnable {
         Client open() {
             Client c = Client.open(homeOption.resolve(io()), Client.RemoteFactory.https(), passphrases());
             for (String a : c.announcements()) {
-                io().err().println("WARNING: " + a);
+                warn(io(), json, "WARNING: ", "chain", a);
+            }
+            for (String w : c.logWarnings()) {
+                warn(io(), json, "warning: ", "log", w);
             }
             return c;
+        }
+    }
+
+    /** A warning on stderr: a JSON line with --json, else text. */
+    static void warn(Io io, boolean json, String prefix, String kind, String message) {
+        if (json) {
+            try {
+                io.err().println(Io.JSON.writeValueAsString(io.obj().put("message_type", "warning").put("warning", kind)
+                        .put("message", message)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                io.err().println(prefix + message);
+            }
+        } else {
+            io.err().println(prefix + message);
         }
     }
 

@@ -179,7 +179,8 @@ class CliTest {
 
         Result missing = sr("log", "--vault", "no-such-vault", "--json");
         assertThat(missing.code()).isEqualTo(4);
-        JsonNode e = JSON.readTree(missing.err().trim());
+        String[] errLines = missing.err().trim().split("\n");
+        JsonNode e = JSON.readTree(errLines[errLines.length - 1]); // warnings (JSON lines too) may come first
         assertThat(e.get("code").asInt()).isEqualTo(4);
         assertThat(e.get("error").asText()).contains("no-such-vault");
 

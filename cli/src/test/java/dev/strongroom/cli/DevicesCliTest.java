@@ -305,7 +305,7 @@ class DevicesCliTest {
             String self = home.equals(a) ? alpha : beta;
             assertThat(list).filteredOn(n -> n.get("current").asBoolean()).extracting(n -> n.get("id").asText())
                     .containsExactly(self);
-            assertThat(r.err()).doesNotContain("WARNING");
+            assertThat(r.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
         }
         assertThat(device(ok(a, "device", "list", "--json").jsonLines(), beta).get("fingerprint").asText())
                 .isEqualTo(sas.get("fingerprint").asText());
@@ -323,17 +323,18 @@ class DevicesCliTest {
 
         // the first device did not approve it: it warns once, and lists it as not confirmed until then
         Result listA = ok(a, "device", "list", "--json");
-        assertThat(listA.err()).contains("WARNING: device " + gamma.substring(0, 16))
+        // with --json the warning is a JSON line on stderr ({"message_type":"warning","warning":"chain",...})
+        assertThat(listA.err()).contains("\"warning\":\"chain\"").contains("device " + gamma.substring(0, 16))
                 .contains("added by device " + beta.substring(0, 16));
         JsonNode g = device(listA.jsonLines(), gamma);
         assertThat(g.get("state").asText()).isEqualTo("trusted, not confirmed by this device");
         assertThat(g.get("confirmed").asBoolean()).isFalse();
         Result listA2 = ok(a, "device", "list", "--json");
-        assertThat(listA2.err()).doesNotContain("WARNING");
+        assertThat(listA2.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
         assertThat(device(listA2.jsonLines(), gamma).get("state").asText()).contains("not confirmed");
         // the second approved it: no warning, confirmed
         Result listB = ok(b, "device", "list", "--json");
-        assertThat(listB.err()).doesNotContain("WARNING");
+        assertThat(listB.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
         assertThat(device(listB.jsonLines(), gamma).get("state").asText()).isEqualTo("trusted");
         assertThat(ok(c, "device", "list", "--json").jsonLines()).hasSize(3);
     }
@@ -463,7 +464,7 @@ class DevicesCliTest {
         assertThat(Files.exists(r1.resolve("device.key"))).isFalse();
         Result unchanged = ok(a, "device", "list", "--json");
         assertThat(unchanged.jsonLines()).hasSize(1);
-        assertThat(unchanged.err()).doesNotContain("WARNING");
+        assertThat(unchanged.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
 
         // rotation: the current code is required
         Result rotateWrong = sr(a, "recovery", "rotate", "--recovery-code-file", wrong.toString(), "--json");
@@ -473,7 +474,7 @@ class DevicesCliTest {
         String code2 = ok(a, "recovery", "rotate", "--recovery-code-file", good1.toString(), "--json").jsonLines()
                 .getFirst().get("recovery_code").asText();
         assertThat(code2).matches("([0-9A-Z]{4}-){7}[0-9A-Z]{4}").isNotEqualTo(code1);
-        assertThat(ok(a, "device", "list").err()).as("the device that rotated it").doesNotContain("WARNING");
+        assertThat(ok(a, "device", "list").err()).as("the device that rotated it").doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
 
         // the old code no longer works
         Result old = sr(r1, "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account,
@@ -495,13 +496,14 @@ class DevicesCliTest {
 
         // the existing device announces the addition by the recovery key loudly and has not confirmed it
         Result listA = ok(a, "device", "list", "--json");
-        assertThat(listA.err()).contains("WARNING: device " + rescued.substring(0, 16)).contains("THE RECOVERY KEY");
+        assertThat(listA.err()).contains("\"warning\":\"chain\"").contains("device " + rescued.substring(0, 16))
+                .contains("THE RECOVERY KEY");
         JsonNode r = device(listA.jsonLines(), rescued);
         assertThat(r.get("state").asText()).isEqualTo("trusted, not confirmed by this device");
         assertThat(r.get("added_by").asText()).isEqualTo("the recovery key");
         assertThat(r.get("name").asText()).isEqualTo("rescued");
         // the recovered device joined after every other entry: nothing to announce to it
-        assertThat(ok(r2, "device", "list").err()).doesNotContain("WARNING");
+        assertThat(ok(r2, "device", "list").err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
     }
 
     // ====================================================================== passphrase

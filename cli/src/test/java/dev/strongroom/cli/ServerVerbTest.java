@@ -44,7 +44,7 @@ class ServerVerbTest {
         Path data = tmp.resolve("data");
         Result r = run(Map.of(), "server", "migrate", "--data", data.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("schema 1").contains("blobs file:" + data.resolve("packs") + " ok")
+        assertThat(r.out()).contains("schema 2").contains("blobs file:" + data.resolve("packs") + " ok")
                 .containsPattern("fingerprint SHA256:[0-9a-f]{64}");
         assertThat(Files.exists(data.resolve("meta.db"))).isTrue();
         Result fp = run(Map.of("STRONGROOM_DATA", data.toString()), "server", "fingerprint");
@@ -61,7 +61,7 @@ class ServerVerbTest {
         for (int i = 0; i < 2; i++) {
             Result r = run(Map.of(), "server", "migrate", "--config", config.toString());
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("metadata postgresql://127.0.0.1:").contains("schema 1")
+            assertThat(r.out()).contains("metadata postgresql://127.0.0.1:").contains("schema 2")
                     .contains("blobs s3://" + TestS3.BUCKET + "/");
         }
         assertThat(Files.exists(tmp.resolve("data/tls.p12"))).isTrue();

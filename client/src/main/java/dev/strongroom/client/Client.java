@@ -56,6 +56,7 @@ public final class Client implements AutoCloseable {
     private Optional<LogMonitor> log = Optional.empty();
     private final Map<Long, AccountRootKey> arks = new HashMap<>();
     private final List<String> announcements = new ArrayList<>();
+    private final List<String> logWarnings = new ArrayList<>();
 
     Client(Home home, Home.Config config, IdentityKeys device, Remote remote, DeviceChain chain) {
         this.home = home;
@@ -207,7 +208,11 @@ public final class Client implements AutoCloseable {
         DeviceChain c = log.isEmpty() ? first : log.get().sync(first,
                 () -> DeviceChain.verify(remote.chain(config.account()), config.account(), known),
                 listing.logIndices().isEmpty() ? 0 : listing.logIndices().getFirst());
-        log.ifPresent(m -> m.warnings().forEach(w -> announcements.add(w)));
+        log.ifPresent(m -> m.warnings().forEach(w -> {
+            if (!logWarnings.contains(w)) {
+                logWarnings.add(w);
+            }
+        }));
         int from = known.map(k -> indexOf(c, k) + 1).orElse((int) c.length());
         Set<Digest> mine = acknowledged();
         for (int i = from; i < c.length(); i++) {
@@ -273,6 +278,11 @@ public final class Client implements AutoCloseable {
             log.get().requireIncluded(header, stored.signature(), stored.logIndex(),
                     () -> DeviceChain.verify(remote.chain(config.account()), config.account(), Optional.of(chain.head())));
         }
+    }
+
+    /** Warnings about the transparency log (e.g. no witness configured), to show on every sync. */
+    public List<String> logWarnings() {
+        return List.copyOf(logWarnings);
     }
 
     /** The newest checkpoint of the transparency log this device verified, if it follows one. */

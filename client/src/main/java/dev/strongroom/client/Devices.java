@@ -130,7 +130,7 @@ public final class Devices {
 
     /** A device as listed. */
     public record DeviceInfo(DeviceId id, String name, String fingerprint, long addedMillis, String addedBy,
-                             String state, boolean current, boolean confirmed) {
+                             String state, boolean current, boolean confirmed, Optional<Long> logCheckpoint) {
     }
 
     /** A short, comparable fingerprint of a device's keys: 20 hex digits in groups of four. */
@@ -154,8 +154,11 @@ public final class Devices {
             boolean confirmed = r.addedAt() == 0 || r.id().equals(client.deviceId())
                     || ack.contains(bodyHash(chain.entries().get((int) r.addedAt())));
             String state = !r.trusted() ? "removed" : confirmed ? "trusted" : "trusted, not confirmed by this device";
+            // the log monitor checked that the logged chain is exactly the served chain, so every
+            // entry (and the device it added) is in the log at the verified checkpoint
+            Optional<Long> logged = client.logCheckpoint().map(c -> c.checkpoint().size());
             out.add(new DeviceInfo(r.id(), names.getOrDefault(r.id(), ""), fingerprint(r.identity()), r.addedTimeMillis(),
-                    by, state, r.id().equals(client.deviceId()), confirmed));
+                    by, state, r.id().equals(client.deviceId()), confirmed, logged));
         }
         return out;
     }

@@ -176,7 +176,6 @@ public final class Vault implements AutoCloseable {
         CommitCodec.Verified head = seen.isPresent() && seen.get().hash().equals(served)
                 ? CommitCodec.verifyLinked(h.get(), served, id, client.chain(), keys)
                 : verify(h.get());
-        client.requireLogged(h.get(), head.header());
         long seq = head.header().seq();
         if (seen.isPresent()) {
             Seen s = seen.get();
@@ -202,6 +201,8 @@ public final class Vault implements AutoCloseable {
                 }
             }
         }
+        // and it must be in the transparency log (checked after rollback and fork, whose messages are clearer)
+        client.requireLogged(h.get(), head.header());
         Version v = Version.of(head);
         remember(v);
         return Optional.of(v);

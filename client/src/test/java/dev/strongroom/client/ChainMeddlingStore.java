@@ -45,8 +45,9 @@ final class ChainMeddlingStore implements MetadataStore {
     }
 
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, Map<String, byte[]> objects, long nowMillis) {
-        return inner.createAccount(account, genesis, objects, nowMillis);
+    public boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects,
+            java.util.Optional<LogLeaf> leaf, long nowMillis) {
+        return inner.createAccount(account, genesis, objects, leaf, nowMillis);
     }
 
     @Override
@@ -62,9 +63,10 @@ final class ChainMeddlingStore implements MetadataStore {
     }
 
     @Override
-    public boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis) {
+    public boolean appendChainEntry(byte[] account, long index, byte[] entry, java.util.Optional<LogLeaf> leaf,
+            long nowMillis) {
         accountWrites.incrementAndGet();
-        return inner.appendChainEntry(account, index, entry, nowMillis);
+        return inner.appendChainEntry(account, index, entry, leaf, nowMillis);
     }
 
     @Override
@@ -157,8 +159,8 @@ final class ChainMeddlingStore implements MetadataStore {
     }
 
     @Override
-    public boolean appendCommit(byte[] vault, CommitRow row) {
-        return inner.appendCommit(vault, row);
+    public boolean appendCommit(byte[] vault, CommitRow row, java.util.Optional<LogLeaf> leaf) {
+        return inner.appendCommit(vault, row, leaf);
     }
 
     @Override
@@ -179,5 +181,20 @@ final class ChainMeddlingStore implements MetadataStore {
     @Override
     public void close() {
         inner.close();
+    }
+
+    @Override
+    public long logSize() {
+        return inner.logSize();
+    }
+
+    @Override
+    public List<byte[]> logLeaves(long from, long to) {
+        return inner.logLeaves(from, to);
+    }
+
+    @Override
+    public java.util.Map<String, Long> logIndices(java.util.Collection<String> keys) {
+        return inner.logIndices(keys);
     }
 }

@@ -53,8 +53,9 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects, long nowMillis) {
-        return real.createAccount(account, genesis, objects, nowMillis);
+    public boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects,
+            java.util.Optional<LogLeaf> leaf, long nowMillis) {
+        return real.createAccount(account, genesis, objects, leaf, nowMillis);
     }
 
     @Override
@@ -68,8 +69,9 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean appendChainEntry(byte[] account, long index, byte[] entry, long nowMillis) {
-        return real.appendChainEntry(account, index, entry, nowMillis);
+    public boolean appendChainEntry(byte[] account, long index, byte[] entry, java.util.Optional<LogLeaf> leaf,
+            long nowMillis) {
+        return real.appendChainEntry(account, index, entry, leaf, nowMillis);
     }
 
     @Override
@@ -166,8 +168,8 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean appendCommit(byte[] vault, CommitRow row) {
-        return real.appendCommit(vault, row);
+    public boolean appendCommit(byte[] vault, CommitRow row, java.util.Optional<LogLeaf> leaf) {
+        return real.appendCommit(vault, row, leaf);
     }
 
     @Override
@@ -192,5 +194,20 @@ final class MeddlingMetadataStore implements MetadataStore {
     @Override
     public void close() {
         real.close();
+    }
+
+    @Override
+    public long logSize() {
+        return real.logSize();
+    }
+
+    @Override
+    public List<byte[]> logLeaves(long from, long to) {
+        return real.logLeaves(from, to);
+    }
+
+    @Override
+    public java.util.Map<String, Long> logIndices(java.util.Collection<String> keys) {
+        return real.logIndices(keys);
     }
 }
