@@ -130,6 +130,9 @@ public final class StrongroomServer implements AutoCloseable {
     /** Starts a server over given stores, with an optional plain-HTTP operations listener. */
     public static StrongroomServer start(MetadataStore meta, BlobStore blobs, TlsIdentity tls, InetSocketAddress listen,
                                          Optional<InetSocketAddress> opsListen, Clock clock) throws Exception {
+        // TLS record encryption and the blob hashing run AES-GCM and SHA-256: compile them while
+        // Jetty and the stores start, not during the first client's upload
+        dev.strongroom.format.Warmup.start();
         Metrics metrics = new Metrics(VERSION);
         MetadataStore timedMeta = metrics.timed(MetadataStore.class, meta, "metadata");
         BlobStore timedBlobs = metrics.timed(BlobStore.class, blobs, "blobs");
