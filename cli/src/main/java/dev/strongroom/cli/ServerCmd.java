@@ -191,7 +191,7 @@ final class ServerCmd implements Callable<Integer>, Main.Sub {
         root.addAppender(appender);
     }
 
-    @Command(name = "fingerprint", mixinStandardHelpOptions = true, description = "Prints the server's 'fingerprint SHA256:<hex>' line.")
+    @Command(name = "fingerprint", mixinStandardHelpOptions = true, description = "Prints the server's 'fingerprint SHA256:<hex>' and 'log-key <vkey>' lines, which clients pin.")
     static final class FingerprintCmd implements Callable<Integer> {
         @ParentCommand
         ServerCmd server;
@@ -206,7 +206,9 @@ final class ServerCmd implements Callable<Integer>, Main.Sub {
             if (!Files.exists(f)) {
                 throw new NotFoundException("no server identity in " + dir + "; start the server there once");
             }
-            server.main.io.out().println(TlsIdentity.load(f).fingerprintLine());
+            TlsIdentity tls = TlsIdentity.load(f);
+            server.main.io.out().println(tls.fingerprintLine());
+            tls.logKeyLine().ifPresent(server.main.io.out()::println);
             return 0;
         }
     }
@@ -232,6 +234,7 @@ final class ServerCmd implements Callable<Integer>, Main.Sub {
             io.out().println("schema " + p.schemaVersion());
             io.out().println("blobs " + c.blobLocation().describe() + " ok");
             io.out().println(p.tls().fingerprintLine());
+            p.tls().logKeyLine().ifPresent(io.out()::println);
             return 0;
         }
     }

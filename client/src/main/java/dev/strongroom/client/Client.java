@@ -92,21 +92,28 @@ public final class Client implements AutoCloseable {
     /**
      * Pins the transparency log's key in a new home: the one given (as the operator published it),
      * else the one the server presents over the pinned TLS connection (trust on first use). A
-     * server without a log leaves the home without one. Returns the pinned key.
+     * server that serves no log key is refused. Returns the pinned key.
      */
     static Optional<dev.strongroom.translog.VerifierKey> pinLog(Home home, Remote r,
                                                                 Optional<dev.strongroom.translog.VerifierKey> given) {
-        Optional<dev.strongroom.translog.VerifierKey> key = given;
-        if (key.isEmpty()) {
-            try {
-                key = Optional.of(dev.strongroom.translog.VerifierKey.parse(
-                        new String(r.logResource("key"), StandardCharsets.UTF_8).strip()));
-            } catch (NotFoundException e) {
-                return Optional.empty();
-            }
+        dev.strongroom.translog.VerifierKey key = logKey(r, given);
+        LogPolicy.of(key).write(home);
+        return Optional.of(key);
+    }
+
+    /** The log key to pin: the one given, else the server's (see {@link #pinLog}); none is refused. */
+    static dev.strongroom.translog.VerifierKey logKey(Remote r, Optional<dev.strongroom.translog.VerifierKey> given) {
+        if (given.isPresent()) {
+            return given.get();
         }
-        LogPolicy.of(key.get()).write(home);
-        return key;
+        try {
+            return dev.strongroom.translog.VerifierKey.parse(new String(r.logResource("key"), StandardCharsets.UTF_8).strip());
+        } catch (NotFoundException e) {
+            // fail closed: a server that hides its log could show this device a chain and
+            // heads no other device or auditor ever sees
+            throw new IntegrityException("the server publishes no transparency log key (/log/key answered 404); "
+                    + "refusing to set up a device that could not check the server against its log");
+        }
     }
 
     /** As {@link #init(Home, URI, String, String, RemoteFactory)}, pinning the given log key. */
@@ -135,8 +142,10 @@ public final class Client implements AutoCloseable {
             byte[] sharingWrap = ark.key().seal(sharing.exportPrivate(),
                     new SealContext.SharingKey(Suite.CURRENT, account, ark.epoch()));
             try (Remote r = factory.connect(server, fingerprint, account, device)) {
+                // the log key first: a server without a log is refused before it holds an account
+                dev.strongroom.translog.VerifierKey pinned = logKey(r, logKey);
                 r.createAccount(new Remote.AccountCreation(account, genesis.encode(), blob, envs, sharingWrap));
-                pinLog(home, r, logKey);
+                pinLog(home, r, Optional.of(pinned));
             }
             home.writeDeviceKey(device.exportPrivate());
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),

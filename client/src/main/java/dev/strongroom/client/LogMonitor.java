@@ -146,31 +146,52 @@ final class LogMonitor {
         }
         List<NoteSignature> lines = new ArrayList<>(note.signatures());
         List<String> failures = new ArrayList<>();
+        int cosigned = 0;
         for (LogPolicy.Witness w : policy.witnesses()) {
             WitnessClient wc = new WitnessClient(w.url(), List.of(w.key()));
             try {
                 long old = 0;
-                for (int attempt = 0; attempt < 2; attempt++) {
+                boolean done = false;
+                for (int attempt = 0; attempt < 2 && !done; attempt++) {
                     List<Hash> proof = old == 0 || old == next.size() ? List.of() : tiles.consistencyProof(old);
-                    WitnessClient.Result r = wc.addCheckpoint(old, proof, note);
-                    if (r instanceof WitnessClient.Cosigned c) {
-                        lines.addAll(c.cosignatures());
-                        break;
+                    switch (wc.addCheckpoint(old, proof, note)) {
+                        case WitnessClient.Cosigned c -> {
+                            lines.addAll(c.cosignatures());
+                            cosigned++;
+                            done = true;
+                        }
+                        case WitnessClient.Inconsistent i -> {
+                            // the proof came from the log's own tiles: the tree the witness
+                            // cosigned is not a prefix of the one this device is shown
+                            Path evidence = keepEvidence(stored.orElse(new byte[0]), note.encode());
+                            throw new RollbackException("SECURITY: witness " + w.name() + " refuses the log's checkpoint of "
+                                    + "size " + next.size() + " as inconsistent with what it cosigned before (" + i.why()
+                                    + "): the server forked its log. The checkpoint is kept as evidence in " + evidence + ".");
+                        }
+                        case WitnessClient.Conflict c -> {
+                            long ws = c.witnessSize();
+                            if (ws > next.size()) {
+                                Path evidence = keepEvidence(stored.orElse(new byte[0]), note.encode());
+                                throw new RollbackException("SECURITY: witness " + w.name() + " has seen this log at size "
+                                        + ws + ", larger than the size " + next.size() + " the server shows this device: a "
+                                        + "stale or split view. The checkpoint is kept as evidence in " + evidence + ".");
+                            }
+                            old = ws;
+                        }
                     }
-                    long ws = ((WitnessClient.Conflict) r).witnessSize();
-                    if (ws > next.size()) {
-                        Path evidence = keepEvidence(stored.orElse(new byte[0]), note.encode());
-                        throw new RollbackException("SECURITY: witness " + w.name() + " has seen this log at size " + ws
-                                + ", larger than the size " + next.size() + " the server shows this device: a stale or "
-                                + "split view. The checkpoint is kept as evidence in " + evidence + ".");
-                    }
-                    old = ws;
+                }
+                if (!done) {
+                    failures.add(w.name() + ": its cosigned size kept changing (409 twice); try again");
                 }
             } catch (RollbackException e) {
                 throw e;
             } catch (StrongroomException | IllegalArgumentException e) {
                 failures.add(w.name() + ": " + e.getMessage());
             }
+        }
+        if (cosigned < policy.quorum()) {
+            throw new SignatureInvalidException("only " + cosigned + " of the " + policy.quorum() + " witness cosignatures the "
+                    + "log policy requires" + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)));
         }
         if (!failures.isEmpty()) {
             warnings.add("witnesses did not cosign: " + String.join("; ", failures));
@@ -181,7 +202,8 @@ final class LogMonitor {
     /**
      * Reads leaves {@code [from, to)} (from this account's genesis leaf on a first sync) and checks
      * this account's: chain leaves must be exactly the served chain; a vault version must not be
-     * logged twice; a logged version must be signed by a device of the account.
+     * logged twice. (A logged version's signature is not checked here: every head this device
+     * relies on is verified, signature included, when it is read, and must be in the log.)
      */
     private DeviceChain monitor(DeviceChain chain, java.util.function.Supplier<DeviceChain> refetch, TileReader tiles,
                                 long start, long to) {

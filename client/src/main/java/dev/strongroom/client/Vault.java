@@ -88,6 +88,7 @@ public final class Vault implements AutoCloseable {
      * the newest vault key epoch, signed by this (trusted) device.
      */
     void rekeyCommit(String message) {
+        ensureFreshKey();
         Optional<Version> h = head();
         if (h.isPresent()) {
             commit(h.get().root(), h.get().files(), h.get().bytes(), message, List.of(), h);

@@ -189,6 +189,14 @@ public final class VaultKey implements AutoCloseable {
         if (created < 1) {
             throw new IntegrityException("vault key wrap names no root-key epoch");
         }
+        // honest writers wrap a key only under root-key epochs at or after the one it was created
+        // under (rotations re-wrap old keys forward, never new keys back). A wrap under an older
+        // root key claiming a newer creation is what a removed device, which still holds the old
+        // root key, would forge to get writers onto a key it knows.
+        if (created > ark.epoch()) {
+            throw new IntegrityException("vault key epoch " + epoch + " claims creation under root-key epoch " + created
+                    + " but is wrapped under the older root-key epoch " + ark.epoch() + " (forged by a holder of the old root key?)");
+        }
         return new VaultKey(vault, epoch, created, es, is, ChunkerParams.DEFAULT);
     }
 

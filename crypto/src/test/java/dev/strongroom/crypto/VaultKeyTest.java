@@ -371,6 +371,22 @@ class VaultKeyTest {
         }
 
         @Test
+        @DisplayName("a key claiming creation under a newer root-key epoch than its wrap's is refused (a removed device's forgery)")
+        void createdAfterWrap() {
+            AccountRootKey old = AccountRootKey.generate(2);
+            try (VaultKey forged = VaultKey.generate(VAULT, 3); VaultKey honest = VaultKey.generate(VAULT, 2)) {
+                assertThatThrownBy(() -> VaultKey.unwrap(forged.wrap(ACCOUNT, old), ACCOUNT, VAULT, 1, old))
+                        .isInstanceOf(IntegrityException.class)
+                        .hasMessageContaining("claims creation under root-key epoch 3")
+                        .hasMessageContaining("older root-key epoch 2");
+                // re-wrapped forward (a rotation) is fine, and so is the epoch it was created under
+                AccountRootKey newer = AccountRootKey.generate(3);
+                assertThat(VaultKey.unwrap(honest.wrap(ACCOUNT, newer), ACCOUNT, VAULT, 1, newer).createdArkEpoch()).isEqualTo(2);
+                assertThat(VaultKey.unwrap(honest.wrap(ACCOUNT, old), ACCOUNT, VAULT, 1, old).createdArkEpoch()).isEqualTo(2);
+            }
+        }
+
+        @Test
         @DisplayName("tamper battery over the wrap: every corruption fails authentication")
         void battery() {
             TamperBattery.of(wrapped, w -> VaultKey.unwrap(w, ACCOUNT, VAULT, 1, ark))

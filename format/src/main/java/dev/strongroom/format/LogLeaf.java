@@ -63,7 +63,10 @@ public sealed interface LogLeaf {
         return leaf;
     }
 
-    /** Parses a leaf (the chain entry and header inside are decoded but not verified here). */
+    /**
+     * Parses a leaf. A commit header inside is decoded; a chain entry is kept as its bytes (the
+     * monitor compares them with the served chain). Neither is verified here.
+     */
     static LogLeaf decode(byte[] data) {
         if (data.length > MAX_LENGTH) {
             throw new MalformedDataException("a log leaf is at most " + MAX_LENGTH + " bytes");

@@ -466,8 +466,15 @@ final class Api extends Handler.Abstract {
         long from = parseLong(f.getValue("from"), "from");
         long to = parseLong(f.getValue("to"), "to");
         ArrayNode a = JSON.createArrayNode();
-        for (MetadataStore.CommitRow r : service.commits(c, vault, from, to)) {
-            a.add(commitJson(vault, r));
+        List<MetadataStore.CommitRow> rows = service.commits(c, vault, from, to);
+        // one log-index lookup for the whole page, not one query per commit
+        List<String> keys = new ArrayList<>(rows.size());
+        for (MetadataStore.CommitRow r : rows) {
+            keys.add(dev.strongroom.format.LogLeaf.Commit.key(vault, r.seq()));
+        }
+        java.util.Map<String, Long> indices = keys.isEmpty() ? java.util.Map.of() : service.logIndices(keys);
+        for (MetadataStore.CommitRow r : rows) {
+            a.add(commitJson(vault, r, indices.get(dev.strongroom.format.LogLeaf.Commit.key(vault, r.seq()))));
         }
         return ok(obj().set("commits", a));
     }
@@ -487,7 +494,10 @@ final class Api extends Handler.Abstract {
 
     private ObjectNode commitJson(VaultId vault, MetadataStore.CommitRow r) {
         String key = dev.strongroom.format.LogLeaf.Commit.key(vault, r.seq());
-        Long index = service.logIndices(List.of(key)).get(key);
+        return commitJson(vault, r, service.logIndices(List.of(key)).get(key));
+    }
+
+    private ObjectNode commitJson(VaultId vault, MetadataStore.CommitRow r, Long index) {
         return obj().put("seq", r.seq()).put("log_index", index).put("header", b64(r.header())).put("signature", b64(r.signature()))
                 .put("sealed", b64(r.sealed())).put("time_ms", r.timeMillis());
     }

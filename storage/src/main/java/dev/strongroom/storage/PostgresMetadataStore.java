@@ -539,13 +539,12 @@ public final class PostgresMetadataStore implements MetadataStore {
     public Map<String, Long> logIndices(java.util.Collection<String> keys) {
         return read("read log indices", c -> {
             Map<String, Long> out = new java.util.HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_leaves WHERE leaf_key = ?")) {
-                for (String k : keys) {
-                    ps.setString(1, k);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            out.put(k, rs.getLong(1));
-                        }
+            // one round trip for the whole set (a commit list asks for a page of keys at once)
+            try (PreparedStatement ps = c.prepareStatement("SELECT leaf_key, idx FROM log_leaves WHERE leaf_key = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", keys.toArray(new String[0])));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
                     }
                 }
             }

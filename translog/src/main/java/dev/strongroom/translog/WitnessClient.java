@@ -26,7 +26,7 @@ public final class WitnessClient {
     private final Duration timeout;
 
     /** The witness's answer. */
-    public sealed interface Result permits Cosigned, Conflict {
+    public sealed interface Result permits Cosigned, Conflict, Inconsistent {
     }
 
     /**
@@ -46,6 +46,14 @@ public final class WitnessClient {
      * from {@code witnessSize}.
      */
     public record Conflict(long witnessSize) implements Result {
+    }
+
+    /**
+     * The witness refused a validly signed checkpoint as inconsistent with what it cosigned before
+     * (422: the proof from its size does not verify, or the same size has another root). With a
+     * proof computed from the log's own tiles this is evidence that the log forked.
+     */
+    public record Inconsistent(String why) implements Result {
     }
 
     /** A client with its own HTTP client (10 s connect timeout, 30 s request timeout). */
@@ -88,11 +96,12 @@ public final class WitnessClient {
      * Submits a signed checkpoint with a consistency proof from {@code oldSize} (the size the
      * witness last cosigned, 0 with an empty proof the first time).
      *
-     * @return {@link Cosigned} with verified cosignature lines, or {@link Conflict}
+     * @return {@link Cosigned} with verified cosignature lines, {@link Conflict} (409) or
+     *         {@link Inconsistent} (422)
      * @throws SignatureInvalidException if the witness answered 200 without a valid cosignature
      *                                   by a configured witness key (or with an invalid one)
      * @throws NotFoundException         if the witness does not know the log (404)
-     * @throws OperationFailedException  for any other refusal (400, 403, 422, …), with the
+     * @throws OperationFailedException  for any other refusal (400, 403, …), with the
      *                                   witness's message
      * @throws dev.strongroom.format.UnreachableException if the witness cannot be reached
      */
@@ -116,6 +125,7 @@ public final class WitnessClient {
                 yield new Conflict(Text.decimal(body.substring(0, body.length() - 1), "witness tree size"));
             }
             case 404 -> throw new NotFoundException("the witness does not follow log " + cp.origin());
+            case 422 -> new Inconsistent(Http.snippet(r.body()));
             default -> throw new OperationFailedException("the witness refused the checkpoint of size " + cp.size()
                     + ": " + r.status() + " " + Http.snippet(r.body()));
         };
