@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strongroom.server.StrongroomServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,36 +37,13 @@ class CliTest {
     Path home;
     Path source;
 
-    record Result(int code, String out, String err) {
-        List<JsonNode> jsonLines() {
-            List<JsonNode> l = new ArrayList<>();
-            for (String s : out.split("\n")) {
-                if (!s.isBlank()) {
-                    try {
-                        l.add(JSON.readTree(s));
-                    } catch (IOException e) {
-                        throw new AssertionError("not JSON: " + s, e);
-                    }
-                }
-            }
-            return l;
-        }
-    }
 
-    Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, false);
-        int code = Main.run(args, io);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
-    Result sr(String... args) {
+    CliResult sr(String... args) {
         Map<String, String> env = new HashMap<>();
         env.put("STRONGROOM_HOME", home.toString());
         env.put("HOME", tmp.toString());
-        return run(env, args);
+        return CliResult.run(env, args);
     }
 
     @BeforeAll
@@ -100,7 +71,7 @@ class CliTest {
     @Order(1)
     @DisplayName("init --json prints account id, device id and recovery code")
     void init() {
-        Result r = sr("init", "--server", server.url().toString(), "--server-fingerprint", fingerprint, "--json");
+        CliResult r = sr("init", "--server", server.url().toString(), "--server-fingerprint", fingerprint, "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode n = r.jsonLines().getFirst();
         assertThat(n.get("account_id").asText()).matches("[0-9a-f]{64}");
@@ -113,7 +84,7 @@ class CliTest {
     @Order(2)
     @DisplayName("init on an existing home is refused with a usage error")
     void initTwice() {
-        Result r = sr("init", "--server", server.url().toString(), "--server-fingerprint", fingerprint);
+        CliResult r = sr("init", "--server", server.url().toString(), "--server-fingerprint", fingerprint);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("already holds a device");
     }
@@ -123,21 +94,21 @@ class CliTest {
     @DisplayName("vault create, backup, log, ls, cat, restore and verify work end to end")
     void roundTrip() throws Exception {
         assertThat(sr("vault", "create", "photos").code()).isZero();
-        Result list = sr("vault", "list", "--json");
+        CliResult list = sr("vault", "list", "--json");
         assertThat(list.jsonLines()).extracting(n -> n.get("name").asText()).containsExactly("photos");
 
-        Result log0 = sr("log", "--vault", "photos", "--json");
+        CliResult log0 = sr("log", "--vault", "photos", "--json");
         assertThat(log0.code()).isZero();
         assertThat(log0.jsonLines()).isEmpty();
 
-        Result b1 = sr("backup", source.toString(), "--vault", "photos", "--json");
+        CliResult b1 = sr("backup", source.toString(), "--vault", "photos", "--json");
         assertThat(b1.code()).as(b1.err()).isZero();
         assertThat(b1.jsonLines().getFirst().get("seq").asLong()).isEqualTo(1);
-        Result b2 = sr("backup", source.toString(), "--vault", "photos", "-m", "again");
+        CliResult b2 = sr("backup", source.toString(), "--vault", "photos", "-m", "again");
         assertThat(b2.code()).as(b2.err()).isZero();
         assertThat(b2.out()).contains("Version 2");
 
-        Result log = sr("log", "--vault", "photos", "--json");
+        CliResult log = sr("log", "--vault", "photos", "--json");
         List<JsonNode> versions = log.jsonLines();
         assertThat(versions).hasSize(2);
         assertThat(versions.get(0).get("seq").asLong()).isEqualTo(1);
@@ -146,25 +117,25 @@ class CliTest {
         assertThat(versions.get(0).get("time").asText()).isNotBlank();
         assertThat(versions.get(1).get("message").asText()).isEqualTo("again");
 
-        Result ls = sr("ls", "--vault", "photos", "--json", "-r");
+        CliResult ls = sr("ls", "--vault", "photos", "--json", "-r");
         assertThat(ls.jsonLines()).extracting(n -> n.get("path").asText())
                 .contains("/hello.txt", "/sub/ünïcödé 日本.txt", "/sub/deeper/big.bin", "/link", "/empty");
         JsonNode link = ls.jsonLines().stream().filter(n -> n.get("path").asText().equals("/link")).findFirst().orElseThrow();
         assertThat(link.get("type").asText()).isEqualTo("symlink");
         assertThat(link.get("target").asText()).isEqualTo("hello.txt");
 
-        Result cat = sr("cat", "--vault", "photos", "/hello.txt", "--version", "1");
+        CliResult cat = sr("cat", "--vault", "photos", "/hello.txt", "--version", "1");
         assertThat(cat.out()).isEqualTo("hello, world\n");
 
         Path out = tmp.resolve("restored");
-        Result rs = sr("restore", "--vault", "photos", "--target", out.toString());
+        CliResult rs = sr("restore", "--vault", "photos", "--target", out.toString());
         assertThat(rs.code()).as(rs.err()).isZero();
         assertThat(Files.readAllBytes(out.resolve("sub/deeper/big.bin")))
                 .isEqualTo(Files.readAllBytes(source.resolve("sub/deeper/big.bin")));
         assertThat(Files.readSymbolicLink(out.resolve("link"))).isEqualTo(Path.of("hello.txt"));
         assertThat(Files.size(out.resolve("empty"))).isZero();
 
-        Result v = sr("verify", "--vault", "photos", "--json");
+        CliResult v = sr("verify", "--vault", "photos", "--json");
         assertThat(v.code()).as(v.err()).isZero();
         assertThat(v.jsonLines().getFirst().get("ok").asBoolean()).isTrue();
     }
@@ -173,20 +144,20 @@ class CliTest {
     @Order(4)
     @DisplayName("exit codes: 2 usage (JSON error on stderr with --json), 4 not found")
     void exitCodes() throws Exception {
-        Result usage = sr("backup", source.toString());
+        CliResult usage = sr("backup", source.toString());
         assertThat(usage.code()).isEqualTo(2);
         assertThat(usage.err()).contains("--vault");
 
-        Result missing = sr("log", "--vault", "no-such-vault", "--json");
+        CliResult missing = sr("log", "--vault", "no-such-vault", "--json");
         assertThat(missing.code()).isEqualTo(4);
         String[] errLines = missing.err().trim().split("\n");
         JsonNode e = JSON.readTree(errLines[errLines.length - 1]); // warnings (JSON lines too) may come first
         assertThat(e.get("code").asInt()).isEqualTo(4);
         assertThat(e.get("error").asText()).contains("no-such-vault");
 
-        Result noVersion = sr("ls", "--vault", "photos", "--version", "99");
+        CliResult noVersion = sr("ls", "--vault", "photos", "--version", "99");
         assertThat(noVersion.code()).isEqualTo(4);
-        Result noPath = sr("cat", "--vault", "photos", "/nope");
+        CliResult noPath = sr("cat", "--vault", "photos", "/nope");
         assertThat(noPath.code()).isEqualTo(4);
     }
 
@@ -199,7 +170,7 @@ class CliTest {
         String saved = Files.readString(state);
         Files.writeString(state, "99 " + "00".repeat(32) + "\n");
         try {
-            Result r = sr("log", "--vault", "photos");
+            CliResult r = sr("log", "--vault", "photos");
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.err()).contains("rollback");
         } finally {
@@ -212,7 +183,7 @@ class CliTest {
     @DisplayName("exit code 3 for a wrong server fingerprint, 5 for an unreachable server")
     void wrongServer() throws Exception {
         Map<String, String> env = Map.of("STRONGROOM_HOME", tmp.resolve("other").toString(), "HOME", tmp.toString());
-        Result wrongPin = run(env, "init", "--server", server.url().toString(), "--server-fingerprint",
+        CliResult wrongPin = CliResult.run(env, "init", "--server", server.url().toString(), "--server-fingerprint",
                 "SHA256:" + "ab".repeat(32));
         assertThat(wrongPin.code()).isEqualTo(3);
         assertThat(wrongPin.err()).contains("fingerprint");
@@ -221,10 +192,10 @@ class CliTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Result down = run(env, "init", "--server", "https://127.0.0.1:" + port, "--server-fingerprint", fingerprint);
+        CliResult down = CliResult.run(env, "init", "--server", "https://127.0.0.1:" + port, "--server-fingerprint", fingerprint);
         assertThat(down.code()).isEqualTo(5);
 
-        Result badFp = run(env, "init", "--server", server.url().toString(), "--server-fingerprint", "nonsense");
+        CliResult badFp = CliResult.run(env, "init", "--server", server.url().toString(), "--server-fingerprint", "nonsense");
         assertThat(badFp.code()).isEqualTo(2);
     }
 
@@ -232,7 +203,7 @@ class CliTest {
     @Order(7)
     @DisplayName("--help lists every verb and the exit codes")
     void help() {
-        Result r = sr("--help");
+        CliResult r = sr("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("server", "init", "vault", "backup", "log", "ls", "cat", "restore", "verify",
                 "Exit codes");

@@ -113,30 +113,7 @@ class DevicesCliTest {
                 });
     }
 
-    record Result(int code, String out, String err) {
-        List<JsonNode> jsonLines() {
-            return DevicesCliTest.jsonLines(out);
-        }
 
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    static List<JsonNode> jsonLines(String text) {
-        List<JsonNode> l = new ArrayList<>();
-        for (String s : text.split("\n")) {
-            if (!s.isBlank()) {
-                try {
-                    l.add(JSON.readTree(s));
-                } catch (IOException e) {
-                    throw new AssertionError("not JSON: " + s, e);
-                }
-            }
-        }
-        return l;
-    }
 
     Path newDir(String name) throws IOException {
         return Files.createDirectories(tmp.resolve(name + "-" + COUNTER.incrementAndGet()));
@@ -157,20 +134,14 @@ class DevicesCliTest {
                 new PrintStream(err, true, UTF_8), env, false);
     }
 
-    Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, io(out, err, env));
-        return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
-    }
 
-    Result sr(Path home, String... args) {
-        return run(env(home), args);
+    CliResult sr(Path home, String... args) {
+        return CliResult.run(env(home), args);
     }
 
     /** Asserts exit 0 and returns the result. */
-    Result ok(Path home, String... args) {
-        Result r = sr(home, args);
+    CliResult ok(Path home, String... args) {
+        CliResult r = sr(home, args);
         assertThat(r.code()).as("%s", r).isZero();
         return r;
     }
@@ -209,9 +180,9 @@ class DevicesCliTest {
             return JSON.readTree(awaitLine(l -> l.contains("\"pairing_code\""))).get("pairing_code").asText();
         }
 
-        Result result() throws Exception {
+        CliResult result() throws Exception {
             int code = exit.get(120, TimeUnit.SECONDS);
-            return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
+            return new CliResult(code, out.toString(UTF_8), err.toString(UTF_8));
         }
     }
 
@@ -233,8 +204,8 @@ class DevicesCliTest {
     /** Joins {@code home} to the account, approved with 'device approve CODE --yes' in {@code approver}. */
     String pair(Path approver, Path home, String account, String name) throws Exception {
         Running j = join(home, account, name, 60, true);
-        Result ap = ok(approver, "device", "approve", j.pairingCode(), "--yes", "--json");
-        Result joined = j.result();
+        CliResult ap = ok(approver, "device", "approve", j.pairingCode(), "--yes", "--json");
+        CliResult joined = j.result();
         assertThat(joined.code()).as("%s", joined).isZero();
         JsonNode summary = ap.jsonLines().getFirst();
         JsonNode sas = joined.jsonLines().stream().filter(n -> n.path("message_type").asText().equals("sas")).findFirst()
@@ -280,7 +251,7 @@ class DevicesCliTest {
         });
         JsonNode approved = ok(a, "device", "approve", code, "--yes", "--json").jsonLines().getFirst();
         assertThat(approved.get("approved").asBoolean()).isTrue();
-        Result joined = j.result();
+        CliResult joined = j.result();
         assertThat(joined.code()).as("%s", joined).isZero();
         List<JsonNode> lines = joined.jsonLines();
         JsonNode sas = lines.stream().filter(n -> n.path("message_type").asText().equals("sas")).findFirst().orElseThrow();
@@ -294,7 +265,7 @@ class DevicesCliTest {
         assertThat(Files.getPosixFilePermissions(b.resolve("device.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
         for (Path home : List.of(a, b)) {
-            Result r = ok(home, "device", "list", "--json");
+            CliResult r = ok(home, "device", "list", "--json");
             List<JsonNode> list = r.jsonLines();
             assertThat(list).hasSize(2).allSatisfy(n -> {
                 assertThat(n.fieldNames()).toIterable().contains("id", "name", "fingerprint", "state", "current");
@@ -314,26 +285,26 @@ class DevicesCliTest {
         Running j2 = join(c, account, "gamma", 60, false);
         String line = j2.awaitLine(l -> l.startsWith("Pairing code: "));
         String code2 = line.substring("Pairing code: ".length()).strip();
-        Result ap2 = ok(b, "device", "approve", code2, "--yes");
+        CliResult ap2 = ok(b, "device", "approve", code2, "--yes");
         assertThat(ap2.out()).contains("Short authentication string: ");
-        Result joined2 = j2.result();
+        CliResult joined2 = j2.result();
         assertThat(joined2.code()).as("%s", joined2).isZero();
         assertThat(joined2.out()).contains("Short authentication string: ").contains("Approved: this device");
         String gamma = Home.at(c).config().device().hex();
 
         // the first device did not approve it: it warns once, and lists it as not confirmed until then
-        Result listA = ok(a, "device", "list", "--json");
+        CliResult listA = ok(a, "device", "list", "--json");
         // with --json the warning is a JSON line on stderr ({"message_type":"warning","warning":"chain",...})
         assertThat(listA.err()).contains("\"warning\":\"chain\"").contains("device " + gamma.substring(0, 16))
                 .contains("added by device " + beta.substring(0, 16));
         JsonNode g = device(listA.jsonLines(), gamma);
         assertThat(g.get("state").asText()).isEqualTo("trusted, not confirmed by this device");
         assertThat(g.get("confirmed").asBoolean()).isFalse();
-        Result listA2 = ok(a, "device", "list", "--json");
+        CliResult listA2 = ok(a, "device", "list", "--json");
         assertThat(listA2.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
         assertThat(device(listA2.jsonLines(), gamma).get("state").asText()).contains("not confirmed");
         // the second approved it: no warning, confirmed
-        Result listB = ok(b, "device", "list", "--json");
+        CliResult listB = ok(b, "device", "list", "--json");
         assertThat(listB.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
         assertThat(device(listB.jsonLines(), gamma).get("state").asText()).isEqualTo("trusted");
         assertThat(ok(c, "device", "list", "--json").jsonLines()).hasSize(3);
@@ -352,14 +323,14 @@ class DevicesCliTest {
         try (Client c = Client.open(Home.at(a), Client.RemoteFactory.https())) {
             Devices.of(c).approve(code, Duration.ofSeconds(60)).refuse(); // the user saw different strings
         }
-        Result refused = j.result();
+        CliResult refused = j.result();
         assertThat(refused.code()).as("%s", refused).isEqualTo(3);
         assertThat(refused.err()).contains("refused");
         assertThat(Home.at(b).initialized()).isFalse();
         assertThat(Files.exists(b.resolve("device.key"))).isFalse();
 
         long t0 = System.nanoTime();
-        Result late = join(b, account, "beta", 1, false).result();
+        CliResult late = join(b, account, "beta", 1, false).result();
         assertThat(late.code()).as("%s", late).isEqualTo(1);
         assertThat(late.err()).contains("timed out");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
@@ -377,10 +348,10 @@ class DevicesCliTest {
         String account = init(a, "alpha").get("account_id").asText();
         Running j = join(b, account, "beta", 20, true);
         String code = j.pairingCode();
-        Result noYes = sr(a, "device", "approve", code);
+        CliResult noYes = sr(a, "device", "approve", code);
         assertThat(noYes.code()).as("%s", noYes).isEqualTo(2);
         assertThat(noYes.err()).contains("--yes");
-        Result yes = sr(a, "device", "approve", code, "--yes");
+        CliResult yes = sr(a, "device", "approve", code, "--yes");
         assertThat(yes.code()).as("approving with --yes after a usage error: %s", yes).isZero();
         assertThat(j.result().code()).isZero();
     }
@@ -401,7 +372,7 @@ class DevicesCliTest {
         String beta = pair(a, b, account, "beta");
         ok(b, "ls", "--vault", "v");
 
-        Result noYes = sr(a, "device", "remove", beta.substring(0, 12));
+        CliResult noYes = sr(a, "device", "remove", beta.substring(0, 12));
         assertThat(noYes.code()).as("%s", noYes).isEqualTo(2);
         assertThat(ok(a, "device", "list", "--json").jsonLines()).allSatisfy(n ->
                 assertThat(n.get("state").asText()).isEqualTo("trusted"));
@@ -411,7 +382,7 @@ class DevicesCliTest {
         assertThat(removed.get("ark_epoch").asLong()).isEqualTo(2);
         assertThat(device(ok(a, "device", "list", "--json").jsonLines(), beta).get("state").asText()).isEqualTo("removed");
 
-        Result refused = sr(b, "device", "list");
+        CliResult refused = sr(b, "device", "list");
         assertThat(refused.code()).as("%s", refused).isEqualTo(3);
         assertThat(refused.err()).contains("removed");
         assertThat(sr(b, "ls", "--vault", "v").code()).isEqualTo(3);
@@ -450,24 +421,24 @@ class DevicesCliTest {
         assertThat(sr(r1, "recover", "--server", dead, "--server-fingerprint", fingerprint, "--account", account,
                 "--recovery-code-file", good1.toString(), "--name", "r").code()).isEqualTo(5);
         for (Path bad : List.of(typo, shortCode)) {
-            Result r = sr(r1, "recover", "--server", dead, "--server-fingerprint", fingerprint, "--account", account,
+            CliResult r = sr(r1, "recover", "--server", dead, "--server-fingerprint", fingerprint, "--account", account,
                     "--recovery-code-file", bad.toString(), "--name", "r");
             assertThat(r.code()).as("a mistyped code, before any network call: %s", r).isEqualTo(2);
         }
         assertThat(sr(r1, "recover", "--server", dead, "--server-fingerprint", fingerprint, "--account", account,
                 "--recovery-code-file", typo.toString()).err()).contains("typo");
 
-        Result wrongCode = sr(r1, "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account,
+        CliResult wrongCode = sr(r1, "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account,
                 "--recovery-code-file", wrong.toString(), "--name", "r");
         assertThat(wrongCode.code()).as("%s", wrongCode).isEqualTo(3);
         assertThat(Home.at(r1).initialized()).isFalse();
         assertThat(Files.exists(r1.resolve("device.key"))).isFalse();
-        Result unchanged = ok(a, "device", "list", "--json");
+        CliResult unchanged = ok(a, "device", "list", "--json");
         assertThat(unchanged.jsonLines()).hasSize(1);
         assertThat(unchanged.err()).doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
 
         // rotation: the current code is required
-        Result rotateWrong = sr(a, "recovery", "rotate", "--recovery-code-file", wrong.toString(), "--json");
+        CliResult rotateWrong = sr(a, "recovery", "rotate", "--recovery-code-file", wrong.toString(), "--json");
         assertThat(rotateWrong.code()).as("%s", rotateWrong).isEqualTo(3);
         assertThat(rotateWrong.err()).contains("nothing was changed");
         assertThat(sr(a, "recovery", "rotate", "--recovery-code-file", typo.toString()).code()).isEqualTo(2);
@@ -477,14 +448,14 @@ class DevicesCliTest {
         assertThat(ok(a, "device", "list").err()).as("the device that rotated it").doesNotContain("WARNING").doesNotContain("\"warning\":\"chain\"");
 
         // the old code no longer works
-        Result old = sr(r1, "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account,
+        CliResult old = sr(r1, "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account,
                 "--recovery-code-file", good1.toString(), "--name", "r");
         assertThat(old.code()).as("%s", old).isEqualTo(3);
         assertThat(Home.at(r1).initialized()).isFalse();
 
         // the new one does (here from the environment)
         Path r2 = dir.resolve("rescue-2");
-        Result rec = run(env(r2, "STRONGROOM_RECOVERY_CODE", " " + code2.toLowerCase().replace("-", " ") + " "),
+        CliResult rec = CliResult.run(env(r2, "STRONGROOM_RECOVERY_CODE", " " + code2.toLowerCase().replace("-", " ") + " "),
                 "recover", "--server", url, "--server-fingerprint", fingerprint, "--account", account, "--name",
                 "rescued", "--json");
         assertThat(rec.code()).as("%s", rec).isZero();
@@ -495,7 +466,7 @@ class DevicesCliTest {
         assertThat(device(ok(r2, "device", "list", "--json").jsonLines(), rescued).get("current").asBoolean()).isTrue();
 
         // the existing device announces the addition by the recovery key loudly and has not confirmed it
-        Result listA = ok(a, "device", "list", "--json");
+        CliResult listA = ok(a, "device", "list", "--json");
         assertThat(listA.err()).contains("\"warning\":\"chain\"").contains("device " + rescued.substring(0, 16))
                 .contains("THE RECOVERY KEY");
         JsonNode r = device(listA.jsonLines(), rescued);
@@ -530,22 +501,22 @@ class DevicesCliTest {
         assertThat(Files.getPosixFilePermissions(key)).isEqualTo(ownerOnly);
         assertThat(sr(a, "passphrase", "set", "--new-passphrase-file", pw2.toString()).code()).isEqualTo(2);
 
-        Result none = sr(a, "device", "list");
+        CliResult none = sr(a, "device", "list");
         assertThat(none.code()).as("%s", none).isEqualTo(2);
         assertThat(none.err()).contains("passphrase");
-        Result wrong = sr(a, "device", "list", "--passphrase-file", bad.toString());
+        CliResult wrong = sr(a, "device", "list", "--passphrase-file", bad.toString());
         assertThat(wrong.code()).as("%s", wrong).isEqualTo(3);
         assertThat(wrong.err()).contains("wrong passphrase");
         ok(a, "device", "list", "--passphrase-file", pw1.toString());
-        assertThat(run(env(a, "STRONGROOM_PASSPHRASE", "first secret"), "vault", "list").code()).isZero();
+        assertThat(CliResult.run(env(a, "STRONGROOM_PASSPHRASE", "first secret"), "vault", "list").code()).isZero();
         assertThat(ok(a, "account", "show", "--json").jsonLines().getFirst().get("account_id").asText()).hasSize(64);
 
-        Result changeWrong = sr(a, "passphrase", "change", "--passphrase-file", bad.toString(), "--new-passphrase-file",
+        CliResult changeWrong = sr(a, "passphrase", "change", "--passphrase-file", bad.toString(), "--new-passphrase-file",
                 pw2.toString());
         assertThat(changeWrong.code()).as("%s", changeWrong).isEqualTo(3);
         assertThat(Files.readAllBytes(key)).as("the key file after a wrong passphrase").isEqualTo(protected1);
 
-        Result change = run(env(a, "STRONGROOM_PASSPHRASE", "first secret", "STRONGROOM_NEW_PASSPHRASE", "second secret"),
+        CliResult change = CliResult.run(env(a, "STRONGROOM_PASSPHRASE", "first secret", "STRONGROOM_NEW_PASSPHRASE", "second secret"),
                 "passphrase", "change");
         assertThat(change.code()).as("%s", change).isZero();
         assertThat(Files.getPosixFilePermissions(key)).isEqualTo(ownerOnly);

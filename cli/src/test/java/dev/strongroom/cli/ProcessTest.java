@@ -82,7 +82,9 @@ class ProcessTest {
 
             Done again = exec(tmp, "server", "fingerprint", "--data", data.toString());
             assertThat(again.code()).isZero();
-            assertThat(again.out().trim()).isEqualTo(fp);
+            assertThat(again.out().lines().toList()).as("the fingerprint line, then the log-key line").hasSize(2)
+                    .first().isEqualTo(fp);
+            assertThat(again.out().lines().toList().get(1)).startsWith("log-key strongroom/");
 
             Path home = tmp.resolve("home");
             Done init = exec(home, "init", "--server", url, "--server-fingerprint", fp.substring(12), "--json");

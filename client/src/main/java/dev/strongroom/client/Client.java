@@ -146,6 +146,8 @@ public final class Client implements AutoCloseable {
                 dev.strongroom.translog.VerifierKey pinned = logKey(r, logKey);
                 r.createAccount(new Remote.AccountCreation(account, genesis.encode(), blob, envs, sharingWrap));
                 pinLog(home, r, Optional.of(pinned));
+                // the anchors devices that join or recover later take (sealed under the root key)
+                LogAnchors.publish(r, account, ark, LogPolicy.of(pinned));
             }
             home.writeDeviceKey(device.exportPrivate());
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),

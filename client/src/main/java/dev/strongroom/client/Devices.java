@@ -183,6 +183,13 @@ public final class Devices {
         return hits.getFirst();
     }
 
+    private static void requireSameLogKey(LogPolicy anchors, Optional<dev.strongroom.translog.VerifierKey> given) {
+        if (given.isPresent() && !given.get().equals(anchors.logKey())) {
+            throw new IntegrityException("the account's devices follow the log key " + anchors.logKey().encode()
+                    + ", not the --log-key given (" + given.get().encode() + "); refused");
+        }
+    }
+
     static Digest bodyHash(ChainEntry e) {
         return Sha256.labelled("strongroom/chain-entry-body", e.signedBody());
     }
@@ -295,6 +302,7 @@ public final class Devices {
                     new ChainEntry.Signed(ChainEntry.Role.SUBJECT, me.sign(SignatureDomain.CHAIN_ENTRY, body))));
             // the approver's envelope must open to the root key the chain commits to before we append
             long epoch = chain.currentArkEpoch();
+            LogPolicy anchors;
             try (AccountRootKey ark = Envelope.open(p.get("envelope"), account, epoch, approver, me,
                     chain.arkCommitment(epoch))) {
                 // the key is on disk before the chain names it, so a crash cannot leave a trusted device
@@ -304,8 +312,15 @@ public final class Devices {
                     throw new OperationFailedException("the account's device chain changed while joining; run join again");
                 }
                 r.putEnvelope(epoch, me.id(), p.get("envelope"));
+                // the approver published its log anchors under the root key just before answering
+                // (readable only now, as a device of the account): missing or stale ones mean the
+                // server withheld or replaced them
+                anchors = LogAnchors.read(r, account, ark).orElseThrow(() -> new IntegrityException(
+                        "SECURITY: the approving device's log trust anchors are missing from the server; this device "
+                                + "was added but is not set up — remove it (device remove) from another device"));
+                requireSameLogKey(anchors, logKey);
             }
-            Client.pinLog(home, r, logKey);
+            anchors.write(home);
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(full).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));
@@ -392,6 +407,8 @@ public final class Devices {
                     new ChainEntry.Signed(ChainEntry.Role.DEVICE, client.device().sign(SignatureDomain.CHAIN_ENTRY, body))));
             long epoch = client.chain().currentArkEpoch();
             byte[] env = Envelope.seal(client.account(), client.ark(epoch), client.device(), joiner);
+            // the joiner takes its log trust anchors from this device, not from the server
+            LogAnchors.publish(client);
             client.acknowledge(bodyHash(half));
             client.remote().answerPairing(client.account(), code, Optional.of(half.encode()), Optional.of(env));
         }
@@ -513,6 +530,7 @@ public final class Devices {
         client.refreshChain();
         Map<DeviceId, String> names = names();
         writeNames(names);
+        LogAnchors.publish(client); // under the new root key: the removed device cannot replace them
         for (Client.VaultInfo v : vaults) {
             try (Vault vault = client.vault(v.id().hex())) {
                 vault.rekeyCommit("device " + target.hex().substring(0, 16) + " removed");
@@ -560,7 +578,9 @@ public final class Devices {
             PublicIdentity sender = chain.record(h.sender()).map(DeviceChain.DeviceRecord::identity)
                     .orElseThrow(() -> new IntegrityException("the recovery envelope names an unknown sender"));
             ChainEntry entry;
+            LogPolicy anchors;
             try (AccountRootKey ark = Envelope.open(env, account, epoch, sender, recovery, chain.arkCommitment(epoch))) {
+
                 ChainEntry.AddDevice add = new ChainEntry.AddDevice(ChainEntry.Role.RECOVERY, ChainEntry.AddDevice.NONE,
                         me.publicIdentity());
                 ChainEntry unsigned = new ChainEntry(Suite.CURRENT, chain.length(), chain.head(), System.currentTimeMillis(),
@@ -574,8 +594,23 @@ public final class Devices {
                     throw new OperationFailedException("the account's device chain changed while recovering; run recover again");
                 }
                 r.putEnvelope(epoch, me.id(), Envelope.seal(account, ark, me, me.publicIdentity()));
+                // the anchors a device of the account published under the current root key (readable
+                // now, as a device of the account); else — none since the last removal — the key
+                // given or presented (trust on first use)
+                Optional<LogPolicy> published;
+                try {
+                    published = LogAnchors.read(r, account, ark);
+                } catch (IntegrityException e) {
+                    published = Optional.empty();
+                }
+                if (published.isPresent()) {
+                    requireSameLogKey(published.get(), logKey);
+                    anchors = published.get();
+                } else {
+                    anchors = LogPolicy.of(Client.logKey(r, logKey));
+                }
             }
-            Client.pinLog(home, r, logKey);
+            anchors.write(home);
             Home.writeAtomically(home.stateDir().resolve("acknowledged"),
                     (bodyHash(entry).hex() + "\n").getBytes(StandardCharsets.US_ASCII), false);
             home.writeConfig(new Home.Config(server, fingerprint, account, me.id(), deviceName));

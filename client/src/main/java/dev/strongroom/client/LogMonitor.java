@@ -132,8 +132,9 @@ final class LogMonitor {
                     + "be detected ('strongroom witness add', 'strongroom log-policy set --quorum')");
         }
         long from = prev.map(Checkpoint::size).orElse(-1L);
-        DeviceChain checked = monitor(chain, refetch, tiles, from >= 0 ? from : Math.max(0, firstLeaf), next.size());
-        writeState("checkpoint", verified.note().encode());
+        Map<String, String> watch = new LinkedHashMap<>();
+        DeviceChain checked = monitor(chain, refetch, tiles, from >= 0 ? from : Math.max(0, firstLeaf), next.size(), watch);
+        commitState(verified, watch);
         current = verified;
         reader = tiles;
         return checked;
@@ -206,8 +207,8 @@ final class LogMonitor {
      * relies on is verified, signature included, when it is read, and must be in the log.)
      */
     private DeviceChain monitor(DeviceChain chain, java.util.function.Supplier<DeviceChain> refetch, TileReader tiles,
-                                long start, long to) {
-        Map<String, String> watch = readWatch();
+                                long start, long to, Map<String, String> watch) {
+        watch.putAll(readWatch());
         List<byte[]> leaves = start >= to ? List.of() : tiles.entries(start, to);
         for (int i = 0; i < leaves.size(); i++) {
             long index = start + i;
@@ -250,7 +251,6 @@ final class LogMonitor {
             }
             served = refetch.get(); // entries may have been appended between the chain and the checkpoint
         }
-        writeWatch(watch);
         return served;
     }
 
@@ -323,6 +323,54 @@ final class LogMonitor {
             }
         });
         return m;
+    }
+
+    /** Per-JVM monitors for the state folders (a file lock alone excludes only other processes). */
+    private static final Map<Path, Object> STATE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Stores a newly verified checkpoint and the merged leaf hashes, under a lock shared with the
+     * device's other processes: the kept checkpoint only moves forward (a slower process that
+     * verified an older tree must not take the device's rollback protection back with it), and
+     * the watch list is merged with what others recorded meanwhile, never overwritten.
+     */
+    private void commitState(VerifiedCheckpoint verified, Map<String, String> watch) {
+        Path d = dir();
+        synchronized (STATE_LOCKS.computeIfAbsent(d.toAbsolutePath().normalize(), k -> new Object())) {
+            try {
+                Files.createDirectories(d);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(d.resolve("lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     java.nio.channels.FileLock l = ch.lock()) {
+                    Map<String, String> merged = readWatch();
+                    for (Map.Entry<String, String> e : watch.entrySet()) {
+                        String other = merged.putIfAbsent(e.getKey(), e.getValue());
+                        if (other != null && !other.equals(e.getValue())) {
+                            throw new RollbackException("SECURITY: the log holds two different leaves for " + e.getKey()
+                                    + " (another process of this device recorded the other one)");
+                        }
+                    }
+                    writeWatch(merged);
+                    Optional<byte[]> stored = read("checkpoint");
+                    Checkpoint mine = verified.checkpoint();
+                    if (stored.isPresent()) {
+                        Checkpoint kept = Checkpoint.parse(Note.parse(stored.get()).text());
+                        if (kept.size() == mine.size() && !kept.root().equals(mine.root())) {
+                            Path evidence = keepEvidence(stored.get(), verified.note().encode());
+                            throw new RollbackException("SECURITY: two different log trees of size " + mine.size()
+                                    + " (one verified by another process of this device): the server forked its log. "
+                                    + "Both signed checkpoints are kept as evidence in " + evidence + ".");
+                        }
+                        if (kept.size() > mine.size()) {
+                            return; // another process verified a newer tree meanwhile: keep that one
+                        }
+                    }
+                    writeState("checkpoint", verified.note().encode());
+                }
+            } catch (IOException e) {
+                throw new OperationFailedException("cannot lock the log state in " + d + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private void writeWatch(Map<String, String> watch) {

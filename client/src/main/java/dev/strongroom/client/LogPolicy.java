@@ -77,20 +77,31 @@ public record LogPolicy(VerifierKey logKey, List<Witness> witnesses, int quorum,
             return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(f.toFile());
-            List<Witness> ws = new ArrayList<>();
-            for (JsonNode w : n.path("witnesses")) {
-                ws.add(new Witness(w.path("name").asText(), URI.create(w.path("url").asText()),
-                        VerifierKey.parse(w.path("key").asText())));
-            }
-            return Optional.of(new LogPolicy(VerifierKey.parse(n.path("log_key").asText()), ws, n.path("quorum").asInt(0),
-                    Duration.ofSeconds(n.path("max_age_seconds").asLong(DEFAULT_MAX_AGE.toSeconds()))));
+            return Optional.of(parse(Files.readAllBytes(f)));
         } catch (IOException | RuntimeException e) {
             throw new OperationFailedException("cannot read " + f + ": " + e.getMessage(), e);
         }
     }
 
-    public void write(Home home) {
+    /** Parses the JSON form ({@code log.json}, and the account's {@code log-anchors} copy). */
+    static LogPolicy parse(byte[] json) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new dev.strongroom.format.MalformedDataException("log policy is not JSON: " + e.getMessage());
+        }
+        List<Witness> ws = new ArrayList<>();
+        for (JsonNode w : n.path("witnesses")) {
+            ws.add(new Witness(w.path("name").asText(), URI.create(w.path("url").asText()),
+                    VerifierKey.parse(w.path("key").asText())));
+        }
+        return new LogPolicy(VerifierKey.parse(n.path("log_key").asText()), ws, n.path("quorum").asInt(0),
+                Duration.ofSeconds(n.path("max_age_seconds").asLong(DEFAULT_MAX_AGE.toSeconds())));
+    }
+
+    /** The JSON form. */
+    byte[] toJson() {
         ObjectNode n = JSON.createObjectNode().put("log_key", logKey.encode()).put("quorum", quorum)
                 .put("max_age_seconds", maxAge.toSeconds());
         ArrayNode ws = n.putArray("witnesses");
@@ -98,10 +109,13 @@ public record LogPolicy(VerifierKey logKey, List<Witness> witnesses, int quorum,
             ws.add(JSON.createObjectNode().put("name", w.name()).put("url", w.url().toString()).put("key", w.key().encode()));
         }
         try {
-            Home.writeAtomically(home.configDir().resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n),
-                    false);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
         } catch (IOException e) {
-            throw new OperationFailedException("cannot write " + FILE + ": " + e.getMessage(), e);
+            throw new IllegalStateException(e);
         }
+    }
+
+    public void write(Home home) {
+        Home.writeAtomically(home.configDir().resolve(FILE), toJson(), false);
     }
 }

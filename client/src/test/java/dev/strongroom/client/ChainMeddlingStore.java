@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server hands out (replay, truncate, substitute genesis), and a count of everything written to
  * the account's records (so a test can assert that a refused operation changed nothing).
  */
-final class ChainMeddlingStore implements MetadataStore {
+final class ChainMeddlingStore extends ForwardingMetadataStore {
     /** Rewrites the chain answer: (account, honest entries) -> entries served. */
     interface ChainAnswer {
         List<byte[]> answer(byte[] account, List<byte[]> honest);
     }
 
-    final MeddlingMetadataStore inner;
+    private final MeddlingMetadataStore meddling;
     volatile ChainAnswer chain;
     /** Chain appends, account objects and key records written so far. */
     final AtomicInteger accountWrites = new AtomicInteger();
@@ -30,18 +30,19 @@ final class ChainMeddlingStore implements MetadataStore {
     volatile boolean revealAtomically = true;
 
     ChainMeddlingStore(MeddlingMetadataStore inner) {
-        this.inner = inner;
+        super(inner);
+        this.meddling = inner;
     }
 
     /** The store under every hook: what the server's database really holds. */
     MetadataStore real() {
-        return inner.real();
+        return meddling.real();
     }
 
     void behave() {
         chain = null;
         revealAtomically = true;
-        inner.behave();
+        meddling.behave();
     }
 
     @Override
@@ -50,10 +51,6 @@ final class ChainMeddlingStore implements MetadataStore {
         return inner.createAccount(account, genesis, objects, leaf, nowMillis);
     }
 
-    @Override
-    public boolean accountExists(byte[] account) {
-        return inner.accountExists(account);
-    }
 
     @Override
     public List<byte[]> chain(byte[] account) {
@@ -79,42 +76,18 @@ final class ChainMeddlingStore implements MetadataStore {
     public Optional<byte[]> accountObject(byte[] account, String name) {
         Optional<byte[]> v = inner.accountObject(account, name);
         if (revealAtomically && v.isPresent() && name.startsWith("pairing/") && name.endsWith("/identity")
-                && inner.real().accountObject(account, name.substring(0, name.length() - "identity".length())
+                && meddling.real().accountObject(account, name.substring(0, name.length() - "identity".length())
                 + "nonce_j").isEmpty()) {
             return Optional.empty();
         }
         return v;
     }
 
-    @Override
-    public List<String> accountObjectNames(byte[] account, String prefix) {
-        return inner.accountObjectNames(account, prefix);
-    }
 
-    @Override
-    public void putChallenge(byte[] nonce, byte[] account, byte[] device, long expiresMillis) {
-        inner.putChallenge(nonce, account, device, expiresMillis);
-    }
 
-    @Override
-    public boolean consumeChallenge(byte[] nonce, byte[] account, byte[] device, long nowMillis) {
-        return inner.consumeChallenge(nonce, account, device, nowMillis);
-    }
 
-    @Override
-    public void putToken(byte[] tokenHash, byte[] account, byte[] device, long expiresMillis) {
-        inner.putToken(tokenHash, account, device, expiresMillis);
-    }
 
-    @Override
-    public Optional<Session> token(byte[] tokenHash, long nowMillis) {
-        return inner.token(tokenHash, nowMillis);
-    }
 
-    @Override
-    public void purgeExpired(long nowMillis) {
-        inner.purgeExpired(nowMillis);
-    }
 
     @Override
     public boolean createVault(byte[] vault, byte[] account, long epoch, byte[] keyRecord, long nowMillis) {
@@ -122,15 +95,7 @@ final class ChainMeddlingStore implements MetadataStore {
         return inner.createVault(vault, account, epoch, keyRecord, nowMillis);
     }
 
-    @Override
-    public Optional<byte[]> vaultOwner(byte[] vault) {
-        return inner.vaultOwner(vault);
-    }
 
-    @Override
-    public List<byte[]> vaults(byte[] account) {
-        return inner.vaults(account);
-    }
 
     @Override
     public void putVaultKeyRecord(byte[] vault, long epoch, byte[] record) {
@@ -138,63 +103,15 @@ final class ChainMeddlingStore implements MetadataStore {
         inner.putVaultKeyRecord(vault, epoch, record);
     }
 
-    @Override
-    public List<KeyRecord> vaultKeyRecords(byte[] vault) {
-        return inner.vaultKeyRecords(vault);
-    }
 
-    @Override
-    public void recordPack(byte[] vault, byte[] pack, long size, long nowMillis) {
-        inner.recordPack(vault, pack, size, nowMillis);
-    }
 
-    @Override
-    public Optional<Long> packSize(byte[] vault, byte[] pack) {
-        return inner.packSize(vault, pack);
-    }
 
-    @Override
-    public List<PackRow> packs(byte[] vault) {
-        return inner.packs(vault);
-    }
 
-    @Override
-    public boolean appendCommit(byte[] vault, CommitRow row, java.util.Optional<LogLeaf> leaf) {
-        return inner.appendCommit(vault, row, leaf);
-    }
 
-    @Override
-    public Optional<CommitRow> head(byte[] vault) {
-        return inner.head(vault);
-    }
 
-    @Override
-    public List<CommitRow> commits(byte[] vault, long from, long to) {
-        return inner.commits(vault, from, to);
-    }
 
-    @Override
-    public void check() {
-        inner.check();
-    }
 
-    @Override
-    public void close() {
-        inner.close();
-    }
 
-    @Override
-    public long logSize() {
-        return inner.logSize();
-    }
 
-    @Override
-    public List<byte[]> logLeaves(long from, long to) {
-        return inner.logLeaves(from, to);
-    }
 
-    @Override
-    public java.util.Map<String, Long> logIndices(java.util.Collection<String> keys) {
-        return inner.logIndices(keys);
-    }
 }

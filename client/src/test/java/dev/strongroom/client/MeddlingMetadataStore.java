@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
  * real store answered (and the request) and returns what the malicious server says instead.
  * Hooks are volatile so a test can arm them while a server thread is serving.
  */
-final class MeddlingMetadataStore implements MetadataStore {
+final class MeddlingMetadataStore extends ForwardingMetadataStore {
     /** Rewrites an answer about a vault. */
     interface VaultAnswer<T> {
         T answer(byte[] vault, T honest);
@@ -21,7 +21,6 @@ final class MeddlingMetadataStore implements MetadataStore {
         List<CommitRow> answer(byte[] vault, long from, long to, List<CommitRow> honest);
     }
 
-    private final MetadataStore real;
     volatile VaultAnswer<Optional<CommitRow>> head;
     volatile CommitsAnswer commits;
     volatile VaultAnswer<List<KeyRecord>> keyRecords;
@@ -35,11 +34,11 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     MeddlingMetadataStore(MetadataStore real) {
-        this.real = real;
+        super(real);
     }
 
     MetadataStore real() {
-        return real;
+        return inner;
     }
 
     /** Disarms every hook: the server is honest again. */
@@ -53,99 +52,17 @@ final class MeddlingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean createAccount(byte[] account, byte[] genesis, java.util.Map<String, byte[]> objects,
-            java.util.Optional<LogLeaf> leaf, long nowMillis) {
-        return real.createAccount(account, genesis, objects, leaf, nowMillis);
-    }
-
-    @Override
-    public boolean accountExists(byte[] account) {
-        return real.accountExists(account);
-    }
-
-    @Override
-    public List<byte[]> chain(byte[] account) {
-        return real.chain(account);
-    }
-
-    @Override
-    public boolean appendChainEntry(byte[] account, long index, byte[] entry, java.util.Optional<LogLeaf> leaf,
-            long nowMillis) {
-        return real.appendChainEntry(account, index, entry, leaf, nowMillis);
-    }
-
-    @Override
-    public void putAccountObject(byte[] account, String name, byte[] value, long nowMillis) {
-        real.putAccountObject(account, name, value, nowMillis);
-    }
-
-    @Override
     public Optional<byte[]> accountObject(byte[] account, String name) {
-        Optional<byte[]> honest = real.accountObject(account, name);
+        Optional<byte[]> honest = inner.accountObject(account, name);
         AccountObjectAnswer h = accountObject;
         return h == null ? honest : h.answer(account, name, honest);
     }
 
     @Override
-    public List<String> accountObjectNames(byte[] account, String prefix) {
-        return real.accountObjectNames(account, prefix);
-    }
-
-    @Override
-    public void putChallenge(byte[] nonce, byte[] account, byte[] device, long expiresMillis) {
-        real.putChallenge(nonce, account, device, expiresMillis);
-    }
-
-    @Override
-    public boolean consumeChallenge(byte[] nonce, byte[] account, byte[] device, long nowMillis) {
-        return real.consumeChallenge(nonce, account, device, nowMillis);
-    }
-
-    @Override
-    public void putToken(byte[] tokenHash, byte[] account, byte[] device, long expiresMillis) {
-        real.putToken(tokenHash, account, device, expiresMillis);
-    }
-
-    @Override
-    public Optional<Session> token(byte[] tokenHash, long nowMillis) {
-        return real.token(tokenHash, nowMillis);
-    }
-
-    @Override
-    public void purgeExpired(long nowMillis) {
-        real.purgeExpired(nowMillis);
-    }
-
-    @Override
-    public boolean createVault(byte[] vault, byte[] account, long epoch, byte[] keyRecord, long nowMillis) {
-        return real.createVault(vault, account, epoch, keyRecord, nowMillis);
-    }
-
-    @Override
-    public Optional<byte[]> vaultOwner(byte[] vault) {
-        return real.vaultOwner(vault);
-    }
-
-    @Override
-    public List<byte[]> vaults(byte[] account) {
-        return real.vaults(account);
-    }
-
-    @Override
-    public void putVaultKeyRecord(byte[] vault, long epoch, byte[] record) {
-        real.putVaultKeyRecord(vault, epoch, record);
-    }
-
-    @Override
     public List<KeyRecord> vaultKeyRecords(byte[] vault) {
-        List<KeyRecord> honest = real.vaultKeyRecords(vault);
+        List<KeyRecord> honest = inner.vaultKeyRecords(vault);
         VaultAnswer<List<KeyRecord>> h = keyRecords;
         return h == null ? honest : h.answer(vault, honest);
-    }
-
-    @Override
-    public void recordPack(byte[] vault, byte[] pack, long size, long nowMillis) {
-        real.recordPack(vault, pack, size, nowMillis);
     }
 
     @Override
@@ -157,57 +74,28 @@ final class MeddlingMetadataStore implements MetadataStore {
                 return answer;
             }
         }
-        return real.packSize(vault, pack);
+        return inner.packSize(vault, pack);
     }
 
     @Override
     public List<PackRow> packs(byte[] vault) {
-        List<PackRow> honest = real.packs(vault);
+        List<PackRow> honest = inner.packs(vault);
         VaultAnswer<List<PackRow>> h = packs;
         return h == null ? honest : h.answer(vault, honest);
     }
 
     @Override
-    public boolean appendCommit(byte[] vault, CommitRow row, java.util.Optional<LogLeaf> leaf) {
-        return real.appendCommit(vault, row, leaf);
-    }
-
-    @Override
     public Optional<CommitRow> head(byte[] vault) {
-        Optional<CommitRow> honest = real.head(vault);
+        Optional<CommitRow> honest = inner.head(vault);
         VaultAnswer<Optional<CommitRow>> h = head;
         return h == null ? honest : h.answer(vault, honest);
     }
 
     @Override
     public List<CommitRow> commits(byte[] vault, long from, long to) {
-        List<CommitRow> honest = real.commits(vault, from, to);
+        List<CommitRow> honest = inner.commits(vault, from, to);
         CommitsAnswer h = commits;
         return h == null ? honest : h.answer(vault, from, to, honest);
     }
 
-    @Override
-    public void check() {
-        real.check();
-    }
-
-    @Override
-    public void close() {
-        real.close();
-    }
-
-    @Override
-    public long logSize() {
-        return real.logSize();
-    }
-
-    @Override
-    public List<byte[]> logLeaves(long from, long to) {
-        return real.logLeaves(from, to);
-    }
-
-    @Override
-    public java.util.Map<String, Long> logIndices(java.util.Collection<String> keys) {
-        return real.logIndices(keys);
-    }
 }

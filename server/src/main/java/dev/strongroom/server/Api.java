@@ -87,14 +87,14 @@ final class Api extends Handler.Abstract {
             }
         } catch (ApiException e) {
             status = e.status();
-            sendError(response, callback, e.status(), e.code(), e.getMessage());
+            sendError(response, callback, e.status(), e.code(), e.getMessage(), settle(request));
         } catch (StrongroomException e) {
             status = 400;
-            sendError(response, callback, 400, "bad_request", e.getMessage());
+            sendError(response, callback, 400, "bad_request", e.getMessage(), settle(request));
         } catch (Throwable t) {
             status = 500;
             LOG.error("internal error on {} {}", method, route, t);
-            sendError(response, callback, 500, "internal", "internal server error");
+            sendError(response, callback, 500, "internal", "internal server error", settle(request));
         }
         LOG.info("{} {} {} {}ms", method, route, status, (System.nanoTime() - start) / 1_000_000);
         return true;
@@ -616,12 +616,36 @@ final class Api extends Handler.Abstract {
         s.write(true, ByteBuffer.wrap(b), cb);
     }
 
-    private static void sendError(Response s, Callback cb, int status, String code, String message) {
+    /**
+     * Before an error answer: reads and discards what is left of a small request body, so the
+     * connection can carry the client's next request; a large or unknown-length rest is not read,
+     * and the answer says {@code Connection: close} instead (otherwise the client may send its
+     * next request on a connection the server is about to drop).
+     */
+    private static final long DRAIN_LIMIT = 1 << 20;
+
+    private static boolean settle(Request q) {
+        long len = q.getLength();
+        if (len >= 0 && len <= DRAIN_LIMIT) {
+            try {
+                Content.Source.consumeAll(q);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void sendError(Response s, Callback cb, int status, String code, String message, boolean keepAlive) {
         if (s.isCommitted()) {
             cb.failed(new IOException(message));
             return;
         }
         s.reset();
+        if (!keepAlive) {
+            s.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         ObjectNode n = obj().put("error", message == null ? code : message).put("code", code);
         sendJson(s, cb, status, n);
     }

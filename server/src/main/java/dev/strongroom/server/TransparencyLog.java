@@ -77,7 +77,13 @@ final class TransparencyLog {
             throw ApiException.notFound("no such tile");
         }
         long s = sync();
-        if (t.endLeaf() > s) {
+        long end;
+        try {
+            end = t.endLeaf();
+        } catch (ArithmeticException e) {
+            throw ApiException.notFound("no log can have that tile (it spans more than 2^63 leaves)");
+        }
+        if (end > s) {
             throw ApiException.notFound("the log has no such tile yet");
         }
         if (t.entries()) {

@@ -89,7 +89,7 @@ public record Tile(int level, long index, int width, boolean entries) {
 
     /** The first leaf the tile spans ("start index"). */
     public long startLeaf() {
-        return Math.multiplyExact(index, leavesPerHash() * FULL_WIDTH);
+        return Math.multiplyExact(index, Math.multiplyExact(leavesPerHash(), (long) FULL_WIDTH));
     }
 
     /** One past the last leaf the tile's {@code width} hashes span (for a full tile, the "end index"). */
