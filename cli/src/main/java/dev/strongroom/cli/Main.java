@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,14 +33,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "strongroom", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "strongroom " + StrongroomServer.VERSION,
         description = "End-to-end encrypted storage with no master key.%n",
-        subcommands = {ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class, Main.BackupCmd.class,
-            Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class, Main.VerifyCmd.class,
-            DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class, DeviceVerbs.RecoveryCmd.class,
-            DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class, LogVerbs.WitnessCmd.class,
-            LogVerbs.LogPolicyCmd.class, LogVerbs.AuditCmd.class, SelfTest.class},
         footer = {"", "Exit codes: 0 ok, 1 other error, 2 usage, 3 security failure (authentication, verification,",
             "rollback, bad signature), 4 not found, 5 server unreachable."})
 public final class Main implements Runnable {
+    /** Every verb, in the order {@code --help} lists them (registered in {@link #run}). */
+    private static final List<Class<?>> COMMANDS = List.of(ServerCmd.class, Main.InitCmd.class, Main.VaultCmd.class,
+            Main.BackupCmd.class, Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class,
+            Main.VerifyCmd.class, DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class,
+            DeviceVerbs.RecoveryCmd.class, DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class,
+            LogVerbs.WitnessCmd.class, LogVerbs.LogPolicyCmd.class, LogVerbs.AuditCmd.class, SelfTest.class);
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,7 +68,18 @@ public final class Main implements Runnable {
     /** Runs one command line; returns the exit code. */
     public static int run(String[] args, Io io) {
         Main main = new Main(io);
-        CommandLine cl = new CommandLine(main, new Factory(main));
+        Factory factory = new Factory(main);
+        CommandLine cl = new CommandLine(main, factory);
+        // picocli builds the model of every verb it is given by reflection (about 0.1 s of a
+        // cold start for all of them): when the first argument names a verb, only that one is
+        // registered; otherwise (help, a typo, nothing) all are, so the usage lists them all
+        Class<?> named = args.length == 0 ? null : COMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
+        for (Class<?> c : COMMANDS) {
+            if (named == null || c == named) {
+                cl.addSubcommand(new CommandLine(c, factory));
+            }
+        }
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -206,6 +206,15 @@ class CliTest {
         CliResult r = sr("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("server", "init", "vault", "backup", "log", "ls", "cat", "restore", "verify",
+                "device", "recover", "recovery", "passphrase", "account", "witness", "log-policy", "audit",
                 "Exit codes");
+        // only the named verb is registered when one is named: its own help, a nested verb's help
+        // and the version still work, and a typo still gets the full usage
+        assertThat(sr("backup", "--help").out()).contains("Usage: strongroom backup");
+        assertThat(sr("vault", "list", "--help").out()).contains("Usage: strongroom vault list");
+        assertThat(sr("log", "--version").out()).startsWith("strongroom ");
+        CliResult typo = sr("bakcup");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("bakcup");
     }
 }

@@ -80,6 +80,8 @@ final class Backup implements AutoCloseable {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong newBytes = new AtomicLong();
     final AtomicLong warnings = new AtomicLong();
+    /** Bytes of the files handed to readers so far (decides when the JIT warm-up pays off). */
+    private final AtomicLong toRead = new AtomicLong();
 
     Backup(Remote remote, VaultKey key, Index index, BackupOptions options, Progress progress,
            Function<ObjectId, Optional<Tree>> parentTrees) {
@@ -203,6 +205,9 @@ final class Backup implements AutoCloseable {
                 } else {
                     f = new CompletableFuture<>();
                     CompletableFuture<List<Tree.ChunkRef>> target = f;
+                    if (toRead.addAndGet(size) > dev.strongroom.format.Warmup.WORTH_IT_BYTES) {
+                        dev.strongroom.format.Warmup.start();
+                    }
                     readers.execute(() -> readFile(p, size, target));
                 }
                 nodes.add(new FileNode(n, mode, mtime, f));

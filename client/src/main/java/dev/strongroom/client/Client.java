@@ -188,7 +188,6 @@ public final class Client implements AutoCloseable {
 
     /** Opens this home's device: loads keys, fetches and verifies the device chain. */
     public static Client open(Home home, RemoteFactory factory, Passphrases passphrases) {
-        dev.strongroom.format.Warmup.start();
         Home.Config cfg = home.config();
         IdentityKeys device = loadDevice(home, passphrases);
         if (!device.id().equals(cfg.device())) {

@@ -379,7 +379,6 @@ public final class Vault implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(dir + " is not a folder");
         }
-        dev.strongroom.format.Warmup.start();
         ensureFreshKey();
         Optional<Version> parent = head();
         Index idx = index();
@@ -537,7 +536,9 @@ public final class Vault implements AutoCloseable {
 
     /** Restores {@code path} of a version (the whole version for "" or "/") into {@code target}. */
     public RestoreResult restore(Version v, String path, Path target, Progress progress) {
-        dev.strongroom.format.Warmup.start();
+        if (v.bytes() > dev.strongroom.format.Warmup.WORTH_IT_BYTES) {
+            dev.strongroom.format.Warmup.start();
+        }
         BlobSource src = source(64);
         Listing at = resolve(src, v, path);
         try (Restorer r = new Restorer(target, src, t -> tree(src, t), progress)) {
