@@ -57,6 +57,8 @@ public final class HttpRemote implements Remote {
     private final AccountId account;
     private final IdentityKeys device;
     private final HttpClient http;
+    /** Pack uploads and reads (the bulk of the bytes); everything else goes through {@link #http}. */
+    private final PackTransport bulk;
     private final PinningTrustManager trust;
     private final byte[] serverKey;
     private volatile String token;
@@ -76,6 +78,8 @@ public final class HttpRemote implements Remote {
             ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
             this.http = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10))
                     .version(HttpClient.Version.HTTP_1_1).build();
+            this.bulk = new PackTransport(ctx.getSocketFactory(), server.getHost(),
+                    server.getPort() < 0 ? 443 : server.getPort(), server.getRawAuthority(), (int) TIMEOUT.toMillis());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -196,30 +200,71 @@ public final class HttpRemote implements Remote {
                         r.statusCode(), r.body().length, (System.nanoTime() - t0) / 1e6);
             }
             return new Answer(r.statusCode(), r.body());
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new UnreachableException("cannot reach the server at " + base + " (" + e.getClass().getSimpleName()
-                    + "); is it running?", e);
-        } catch (HttpTimeoutException e) {
-            throw new UnreachableException("the server at " + base + " did not answer in time", e);
-        } catch (SSLException e) {
-            if (trust.mismatch) {
-                throw new AuthenticationFailedException("the server at " + base
-                        + " presented a key that does not match the pinned fingerprint; refusing to talk to it");
-            }
-            throw new UnreachableException("TLS with " + base + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            if (trust.mismatch) {
-                throw new AuthenticationFailedException("the server at " + base
-                        + " presented a key that does not match the pinned fingerprint; refusing to talk to it");
-            }
-            if (e.getCause() instanceof UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
-                throw new UnreachableException("cannot resolve the server host " + base.getHost(), e);
-            }
-            throw new UnreachableException("connection to " + base + " failed: " + e.getMessage(), e);
+            throw transportFailure(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("interrupted");
         }
+    }
+
+    /** What a failed exchange means to the user (one mapping for both transports). */
+    private RuntimeException transportFailure(IOException e) {
+        if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException
+                || (e instanceof java.net.SocketTimeoutException && isConnectTimeout(e))) {
+            return new UnreachableException("cannot reach the server at " + base + " (" + e.getClass().getSimpleName()
+                    + "); is it running?", e);
+        }
+        if (e instanceof HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
+            return new UnreachableException("the server at " + base + " did not answer in time", e);
+        }
+        if (trust.mismatch) {
+            return new AuthenticationFailedException("the server at " + base
+                    + " presented a key that does not match the pinned fingerprint; refusing to talk to it");
+        }
+        if (e instanceof SSLException) {
+            return new UnreachableException("TLS with " + base + " failed: " + e.getMessage(), e);
+        }
+        if (e.getCause() instanceof UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
+            return new UnreachableException("cannot resolve the server host " + base.getHost(), e);
+        }
+        return new UnreachableException("connection to " + base + " failed: " + e.getMessage(), e);
+    }
+
+    private static boolean isConnectTimeout(IOException e) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+    }
+
+    /** One bulk request (pack upload or read) given the bearer token. */
+    private interface BulkCall {
+        PackTransport.Response run(String token) throws IOException;
+    }
+
+    /** A bulk request on {@link PackTransport}, with the same token renewal as {@link #send}. */
+    private Answer bulk(String what, BulkCall call) {
+        for (int attempt = 0; ; attempt++) {
+            long t0 = System.nanoTime();
+            PackTransport.Response r;
+            try {
+                r = call.run(token());
+            } catch (IOException e) {
+                throw transportFailure(e);
+            }
+            if (TRACE) {
+                System.err.printf("trace: %s -> %d, %d bytes, %.1f ms%n", what, r.status(), r.body().length,
+                        (System.nanoTime() - t0) / 1e6);
+            }
+            if (r.status() == 401 && attempt == 0) {
+                token = null; // expired: sign a new challenge once
+                continue;
+            }
+            return new Answer(r.status(), r.body());
+        }
+    }
+
+    private String rawPath(String path) {
+        URI u = base.resolve(path);
+        return u.getRawQuery() == null ? u.getRawPath() : u.getRawPath() + "?" + u.getRawQuery();
     }
 
     private HttpRequest.Builder req(String path) {
@@ -501,10 +546,9 @@ public final class HttpRemote implements Remote {
 
     @Override
     public void putPack(VaultId vault, PackId pack, PackBody body) {
-        HttpRequest.BodyPublisher pub = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(body::open), body.length());
-        ok(send(req("/v1/vaults/" + vault.hex() + "/packs/" + pack.hex()).header("Content-Type", "application/octet-stream")
-                .PUT(pub), true), "uploading a pack");
+        String path = rawPath("/v1/vaults/" + vault.hex() + "/packs/" + pack.hex());
+        ok(bulk("PUT " + path, t -> this.bulk.put(path, java.util.Map.of("Authorization", "Bearer " + t,
+                "Content-Type", "application/octet-stream"), body.parts(), body.length())), "uploading a pack");
     }
 
     @Override
@@ -519,8 +563,12 @@ public final class HttpRemote implements Remote {
 
     @Override
     public byte[] readPack(VaultId vault, PackId pack, long start, long end) {
-        Answer a = ok(send(req("/v1/vaults/" + vault.hex() + "/packs/" + pack.hex())
-                .header("Range", "bytes=" + start + "-" + (end - 1)).GET(), true), "reading pack " + pack.hex());
+        if (start < 0 || end <= start) {
+            throw new IllegalArgumentException("empty or negative range");
+        }
+        String path = rawPath("/v1/vaults/" + vault.hex() + "/packs/" + pack.hex());
+        Answer a = ok(bulk("GET " + path, t -> this.bulk.get(path, java.util.Map.of("Authorization", "Bearer " + t,
+                "Range", "bytes=" + start + "-" + (end - 1)), end - start)), "reading pack " + pack.hex());
         return a.body();
     }
 
@@ -568,6 +616,7 @@ public final class HttpRemote implements Remote {
 
     @Override
     public void close() {
+        bulk.close();
         http.close();
     }
 }
