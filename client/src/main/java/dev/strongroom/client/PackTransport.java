@@ -34,6 +34,8 @@ import javax.net.ssl.SSLSocketFactory;
  * caller's limit: the size of the range asked for), an error body ({@value #MAX_ERROR_BODY}
  * bytes). Requests sent here are idempotent (a pack is named by its id), so a request that
  * fails on a kept-alive connection the server had meanwhile closed is sent once more on a new one.
+ * Uploads ask for {@code 100-continue}, so a refusal (such as an expired token) arrives before
+ * the pack is sent.
  */
 final class PackTransport implements AutoCloseable {
     static final int MAX_HEAD = 64 << 10;
@@ -41,6 +43,7 @@ final class PackTransport implements AutoCloseable {
     private static final int SLICE = 64 << 10;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int MAX_IDLE = 8;
+    private static final int CONTINUE_WAIT_MILLIS = 1_000;
 
     /** A status and a complete body. */
     record Response(int status, byte[] body) {
@@ -82,8 +85,19 @@ final class PackTransport implements AutoCloseable {
             }
             boolean keep = false;
             try {
-                write(c, method, path, headers, body, length);
-                Parsed p = read(c.in, method, maxBody);
+                boolean expect = !body.isEmpty();
+                writeHead(c, method, path, headers, length, expect);
+                if (expect) {
+                    // RFC 9110 §10.1.1: the server answers 100 before we send the pack, or at
+                    // once with its refusal (an expired token, an unknown vault, too large), which
+                    // then reaches the caller instead of a broken pipe halfway through 16 MiB
+                    Parsed early = awaitContinue(c, method, maxBody);
+                    if (early != null) {
+                        return new Response(early.status, early.body); // body unsent: connection closed below
+                    }
+                    writeBody(c, body, length);
+                }
+                Parsed p = read(c.in, method, maxBody, false);
                 keep = p.keepAlive && !closed;
                 return new Response(p.status, p.body);
             } catch (SocketTimeoutException e) {
@@ -125,8 +139,8 @@ final class PackTransport implements AutoCloseable {
         }
     }
 
-    private void write(Conn c, String method, String path, Map<String, String> headers, List<byte[]> body,
-                       long length) throws IOException {
+    private void writeHead(Conn c, String method, String path, Map<String, String> headers, long length,
+                           boolean expect) throws IOException {
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(authority).append("\r\n");
         for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -138,20 +152,48 @@ final class PackTransport implements AutoCloseable {
         if (method.equals("PUT")) {
             head.append("Content-Length: ").append(length).append("\r\n");
         }
+        if (expect) {
+            head.append("Expect: 100-continue\r\n");
+        }
         head.append("\r\n");
-        OutputStream out = c.out;
-        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        c.out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        c.out.flush();
+    }
+
+    private static void writeBody(Conn c, List<byte[]> body, long length) throws IOException {
         long sent = 0;
         for (byte[] part : body) {
             for (int off = 0; off < part.length; off += SLICE) {
-                out.write(part, off, Math.min(SLICE, part.length - off));
+                c.out.write(part, off, Math.min(SLICE, part.length - off));
             }
             sent += part.length;
         }
         if (sent != length) {
             throw new IllegalArgumentException("body of " + sent + " bytes, declared " + length);
         }
-        out.flush();
+        c.out.flush();
+    }
+
+    /**
+     * Waits up to {@value #CONTINUE_WAIT_MILLIS} ms for the server's first answer to a request
+     * sent with {@code Expect: 100-continue}: null to send the body (a 100, or silence: a server
+     * or proxy that ignores the expectation), else the server's final answer.
+     */
+    private Parsed awaitContinue(Conn c, String method, long maxBody) throws IOException {
+        c.in.mark(1);
+        c.socket.setSoTimeout(CONTINUE_WAIT_MILLIS);
+        try {
+            if (c.in.read() < 0) {
+                throw new EOFException("the server closed the connection");
+            }
+        } catch (SocketTimeoutException e) {
+            return null; // nothing read: go ahead
+        } finally {
+            c.socket.setSoTimeout(readTimeoutMillis);
+        }
+        c.in.reset();
+        Parsed first = read(c.in, method, maxBody, true);
+        return first.status == 100 ? null : first;
     }
 
     /** A parsed answer; {@code keepAlive}: the connection may carry another request. */
@@ -160,6 +202,11 @@ final class PackTransport implements AutoCloseable {
 
     /** Reads one final answer (skipping interim 1xx ones) to a {@code method} request. */
     static Parsed read(InputStream in, String method, long maxBody) throws IOException {
+        return read(in, method, maxBody, false);
+    }
+
+    /** As {@link #read(InputStream, String, long)}; with {@code stopAt100}, a 100 is returned, not skipped. */
+    static Parsed read(InputStream in, String method, long maxBody, boolean stopAt100) throws IOException {
         int[] budget = {MAX_HEAD};
         while (true) {
             String statusLine = line(in, budget);
@@ -199,6 +246,9 @@ final class PackTransport implements AutoCloseable {
                     default -> {
                     }
                 }
+            }
+            if (status == 100 && stopAt100) {
+                return new Parsed(100, new byte[0], true);
             }
             if (status >= 100 && status < 200) {
                 continue; // an interim answer (RFC 9110 §15.2); the final one follows
@@ -310,7 +360,7 @@ final class PackTransport implements AutoCloseable {
         }
     }
 
-    private record Conn(SSLSocket socket, InputStream in, OutputStream out) {
+    private record Conn(SSLSocket socket, BufferedInputStream in, OutputStream out) {
         void close() {
             try {
                 socket.close();
