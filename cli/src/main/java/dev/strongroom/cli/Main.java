@@ -382,7 +382,7 @@ public final class Main implements Runnable {
         @Option(names = {"-m", "--message"}, paramLabel = "TEXT", defaultValue = "", description = "A message for the version.")
         String message;
 
-        @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "1",
+        @Option(names = "--compression", paramLabel = "LEVEL", defaultValue = "" + dev.strongroom.crypto.Compression.DEFAULT_LEVEL,
                 description = "zstd level, 0 to store uncompressed (default: ${DEFAULT-VALUE}).")
         int level;
 
