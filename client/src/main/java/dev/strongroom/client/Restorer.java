@@ -63,6 +63,7 @@ final class Restorer implements AutoCloseable {
     private static final int GAP_BLOCKS = 2;
     /** Largest single range request. */
     private static final long MAX_REQUEST = 16L << 20;
+    private static final int WRITE_SLICE = 1 << 20;
 
     private final Path target;
     private final BlobSource src;
@@ -322,10 +323,14 @@ final class Restorer implements AutoCloseable {
             return;
         }
         try (FileChannel ch = FileChannel.open(f.tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer bb = ByteBuffer.wrap(plain);
+            // 1 MiB per call, for the same reason as ChunkStream's reads: the JDK's temporary
+            // direct buffer per thread grows to the largest write
             long pos = u.offset();
-            while (bb.hasRemaining()) {
-                pos += ch.write(bb, pos);
+            for (int off = 0; off < plain.length; off += WRITE_SLICE) {
+                ByteBuffer bb = ByteBuffer.wrap(plain, off, Math.min(WRITE_SLICE, plain.length - off));
+                while (bb.hasRemaining()) {
+                    pos += ch.write(bb, pos);
+                }
             }
         } catch (IOException e) {
             f.failed = true;

@@ -9,6 +9,7 @@ import java.util.Arrays;
  * {@code max + 1 MiB} bytes; each returned chunk is a fresh array the caller owns.
  */
 public final class ChunkStream {
+    private static final int READ_SLICE = 1 << 20;
     private final Chunker chunker;
     private final InputStream in;
     private byte[] buf;
@@ -56,7 +57,10 @@ public final class ChunkStream {
             if (end == buf.length) {
                 buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16L, max + (1L << 20)));
             }
-            int r = in.read(buf, end, buf.length - end);
+            // at most 1 MiB per call: the JDK copies a file read through a temporary direct
+            // buffer of the requested size and keeps it per thread, so 8 MiB requests would
+            // pin 8 MiB of native memory in every reader thread
+            int r = in.read(buf, end, Math.min(buf.length - end, READ_SLICE));
             if (r < 0) {
                 eof = true;
             } else {
