@@ -36,7 +36,7 @@ public class CompressBench {
         @Param({"text", "random"})
         public String kind;
 
-        @Param({"1", "3"})
+        @Param({"1", "2", "3"}) // 2 is the default (Compression.DEFAULT_LEVEL)
         public int level;
 
         byte[][] slices;
