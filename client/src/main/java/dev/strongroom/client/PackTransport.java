@@ -193,6 +193,9 @@ final class PackTransport implements AutoCloseable {
         }
         c.in.reset();
         Parsed first = read(c.in, method, maxBody, true);
+        if (first.status >= 200 && first.status < 300) {
+            throw new MalformedDataException("the server accepted an upload (" + first.status + ") before receiving it");
+        }
         return first.status == 100 ? null : first;
     }
 
