@@ -15,7 +15,10 @@
 # usage: bench/compare.sh [--quick] [--runs N] [--datasets jdk,docs,big] [--tools strongroom,restic,borg,rclone]
 #                         [--dataset NAME=DIR] [--big-size 2G] [--big-seed 1] [--change-fraction 0.01]
 #                         [--change-seed 7] [--work DIR] [--out DIR] [--no-install] [--no-check] [--keep]
-#                         [--build | --no-build]
+#                         [--build | --no-build] [--agent]
+# --agent: Strongroom's commands go through a resident agent (strongroom agent, docs/agent.md),
+# started and warmed up after the device is created, untimed, like the server; its CPU time
+# during each phase is added to the client's and its peak RSS counts as the client's.
 # Each setting can also come from the environment: RUNS, DATASETS, TOOLS, BIG_SIZE, BIG_SEED,
 # CHANGE_FRACTION, CHANGE_SEED, WORK, OUT, JDK_DIR, DOCS_DIR, STRONGROOM_JAVA_OPTS.
 # --quick: 1 run, datasets docs and big, big = 96M (unless given explicitly).
@@ -34,7 +37,7 @@ BIG_SIZE="${BIG_SIZE:-}"; BIG_SEED="${BIG_SEED:-1}"
 CHANGE_FRACTION="${CHANGE_FRACTION:-0.01}"; CHANGE_SEED="${CHANGE_SEED:-7}"
 WORK="${WORK:-$here/work}"; OUT="${OUT:-}"
 JDK_DIR="${JDK_DIR:-/usr/lib/jvm/temurin-25-jdk-amd64}"; DOCS_DIR="${DOCS_DIR:-/usr/share/doc}"
-INSTALL=1; CHECK=1; KEEP=0; QUICK=0; BUILD=auto
+INSTALL=1; CHECK=1; KEEP=0; QUICK=0; BUILD=auto; AGENT="${AGENT:-0}"
 declare -A EXTRA=()
 EXTRA_NAMES=""
 
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --build) BUILD=always ;;
     --no-build) BUILD=never ;;
+    --agent) AGENT=1 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -137,7 +141,7 @@ tree_files() { find "$1" -type f 2>/dev/null | wc -l; }
   echo "work folder: $WORK ($(df -T "$WORK" | awk 'NR == 2 {print $2 " on " $1}'))"
   for t in "${tools[@]}"; do
     case "$t" in
-      strongroom) echo "strongroom:  $("${SR[@]}" --version 2>/dev/null | head -n1) (client: java -jar; server: same jar, HTTPS on 127.0.0.1)" ;;
+      strongroom) echo "strongroom:  $("${SR[@]}" --version 2>/dev/null | head -n1) (client: java -jar$( [ "$AGENT" = 1 ] && echo ', through a resident agent (--agent)'); server: same jar, HTTPS on 127.0.0.1)" ;;
       restic) echo "restic:      $(restic version 2>/dev/null | head -n1)" ;;
       borg) echo "borg:        $(borg --version 2>/dev/null | head -n1)" ;;
       rclone) echo "rclone:      $(rclone version 2>/dev/null | head -n1) (crypt remote over a local folder)" ;;
@@ -152,7 +156,13 @@ echo "dataset,run,phase,tool,wall_s,user_s,sys_s,peak_rss_kib,stored_bytes,serve
 # ------------------------------------------------------------------ per-tool commands
 
 server_pid=""
+agent_pid=""
 stop_server() {
+  if [ -n "$agent_pid" ]; then
+    kill "$agent_pid" 2>/dev/null || true
+    wait "$agent_pid" 2>/dev/null || true
+    agent_pid=""
+  fi
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -178,6 +188,8 @@ start_server() {
 }
 
 server_cpu() { awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / t }' "/proc/$server_pid/stat"; }
+# user and sys seconds of the agent so far
+agent_times() { awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f %.2f\n", $12 / t, $13 / t }' "/proc/$agent_pid/stat"; }
 server_hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
 
 # Creates tool $1's repository for this run (not timed).
@@ -189,7 +201,18 @@ setup_tool() {
       "${SR[@]}" init --server "$SR_URL" --server-fingerprint "$SR_FP" --name bench --json >"$rundir/logs/strongroom-init.log" 2>&1 \
         || die "strongroom init failed; see $rundir/logs/strongroom-init.log"
       "${SR[@]}" vault create bench --json >>"$rundir/logs/strongroom-init.log" 2>&1 \
-        || die "strongroom vault create failed; see $rundir/logs/strongroom-init.log" ;;
+        || die "strongroom vault create failed; see $rundir/logs/strongroom-init.log"
+      if [ "$AGENT" = 1 ]; then
+        "${SR[@]}" agent --idle-timeout 0 </dev/null >"$rundir/logs/agent.out" 2>"$rundir/logs/agent.err" &
+        agent_pid=$!
+        local i
+        for i in $(seq 1 1200); do
+          grep -q '^agent ready' "$rundir/logs/agent.out" 2>/dev/null && break
+          kill -0 "$agent_pid" 2>/dev/null || die "the strongroom agent exited; see $rundir/logs/agent.err"
+          sleep 0.1
+        done
+        grep -q '^agent ready' "$rundir/logs/agent.out" || die "the strongroom agent was not ready within 120 s"
+      fi ;;
     restic)
       export RESTIC_REPOSITORY="$rundir/restic-repo" RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$rundir/restic-cache"
       restic init >"$rundir/logs/restic-init.log" 2>&1 || die "restic init failed; see $rundir/logs/restic-init.log" ;;
@@ -268,9 +291,14 @@ measure() {
     dir="$rundir/restore-$tool"
     mkdir -p "$dir"
   fi
+  local agent0="" agent1=""
   if [ "$tool" = strongroom ]; then
     srv_cpu0="$(server_cpu)"
     { echo 5 > "/proc/$server_pid/clear_refs"; } 2>/dev/null || true # resets the server's peak RSS (VmHWM)
+    if [ -n "$agent_pid" ]; then
+      agent0="$(agent_times)"
+      { echo 5 > "/proc/$agent_pid/clear_refs"; } 2>/dev/null || true
+    fi
   fi
   set +e
   (cd "$dir" && /usr/bin/time -f '%e %U %S %M' -o "$log.time" "${cmd[@]}" </dev/null >"$log.log" 2>&1)
@@ -280,9 +308,18 @@ measure() {
     srv_cpu1="$(server_cpu)"
     srv_cpu="$(awk -v a="$srv_cpu0" -v b="$srv_cpu1" 'BEGIN {printf "%.2f", b - a}')"
     srv_hwm="$(server_hwm)"
+    [ -n "$agent_pid" ] && agent1="$(agent_times)"
   fi
   local wall user sys rss
   read -r wall user sys rss < <(tail -n1 "$log.time")
+  if [ -n "$agent1" ]; then
+    # the command ran in the agent: its CPU counts, and its peak RSS is the client's
+    read -r user sys < <(awk -v a="$agent0" -v b="$agent1" -v u="$user" -v s="$sys" \
+      'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.2f %.2f\n", u + y[1] - x[1], s + y[2] - x[2]}')
+    local ahwm
+    ahwm="$(awk '/^VmHWM/ {print $2}' "/proc/$agent_pid/status")"
+    [ "$ahwm" -gt "$rss" ] && rss="$ahwm"
+  fi
   local stored
   stored="$(tree_bytes "$(repo_of "$tool")")"
   if [ "$phase" = restore ] && [ "$CHECK" = 1 ] && [ "$rc" = 0 ]; then

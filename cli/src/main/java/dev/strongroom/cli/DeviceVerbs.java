@@ -42,7 +42,7 @@ final class DeviceVerbs {
             return true;
         }
         java.io.Console c = System.console();
-        if (!io.terminal() || c == null) {
+        if (!io.prompts() || c == null) {
             throw new InvalidInputException(question + " — confirm with " + flag + " (there is no prompt when stdin is "
                     + "not a terminal)");
         }
@@ -184,7 +184,7 @@ final class DeviceVerbs {
         @Override
         public Integer call() {
             Io io = io();
-            if (!yes && (!io.terminal() || System.console() == null)) {
+            if (!yes && (!io.prompts() || System.console() == null)) {
                 throw new InvalidInputException("approving needs the user to compare the short authentication string; "
                         + "run it on a terminal, or pass --yes (there is no prompt when stdin is not a terminal)");
             }
@@ -301,7 +301,7 @@ final class DeviceVerbs {
             }
         } else if (io.env().get("STRONGROOM_RECOVERY_CODE") != null) {
             typed = io.env().get("STRONGROOM_RECOVERY_CODE");
-        } else if (io.terminal() && System.console() != null) {
+        } else if (io.prompts() && System.console() != null) {
             char[] c = System.console().readPassword("%s", prompt);
             typed = c == null ? "" : new String(c);
         }

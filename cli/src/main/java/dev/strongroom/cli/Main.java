@@ -41,7 +41,8 @@ public final class Main implements Runnable {
             Main.BackupCmd.class, Main.LogCmd.class, Main.LsCmd.class, Main.CatCmd.class, Main.RestoreCmd.class,
             Main.VerifyCmd.class, DeviceVerbs.DeviceCmd.class, DeviceVerbs.RecoverCmd.class,
             DeviceVerbs.RecoveryCmd.class, DeviceVerbs.PassphraseCmd.class, DeviceVerbs.AccountCmd.class,
-            LogVerbs.WitnessCmd.class, LogVerbs.LogPolicyCmd.class, LogVerbs.AuditCmd.class, SelfTest.class);
+            LogVerbs.WitnessCmd.class, LogVerbs.LogPolicyCmd.class, LogVerbs.AuditCmd.class, AgentCmd.class,
+            SelfTest.class);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,6 +81,8 @@ public final class Main implements Runnable {
                 cl.addSubcommand(new CommandLine(c, factory));
             }
         }
+        // relative paths name files of the caller's folder, which is not this JVM's under the agent
+        cl.registerConverter(Path.class, s -> io.cwd().resolve(s));
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {

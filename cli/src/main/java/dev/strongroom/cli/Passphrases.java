@@ -29,7 +29,7 @@ final class Passphrases {
                 return v.toCharArray();
             }
             java.io.Console c = System.console();
-            if (io.terminal() && c != null) {
+            if (io.prompts() && c != null) {
                 char[] p = c.readPassword("%s", prompt);
                 if (p != null && p.length > 0) {
                     return p;

@@ -30,7 +30,10 @@ import java.util.Optional;
  * {@code $XDG_CACHE_HOME/strongroom} (~/.cache). Secret files are written 0600.
  */
 public final class Home {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Created on first use: the thin client (docs/agent.md) resolves a home without needing Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private final Path config;
     private final Path state;
     private final Path cache;
@@ -75,6 +78,11 @@ public final class Home {
         return state;
     }
 
+    /** Where this device's resident agent listens, if one runs (docs/agent.md). */
+    public Path agentSocket() {
+        return state.resolve("agent.sock");
+    }
+
     Path cacheDir() {
         return cache;
     }
@@ -94,7 +102,7 @@ public final class Home {
                     + "); run 'strongroom init' or pass --home");
         }
         try {
-            var n = JSON.readTree(f.toFile());
+            var n = Json.MAPPER.readTree(f.toFile());
             return new Config(URI.create(n.get("server").asText()), n.get("server_fingerprint").asText(),
                     AccountId.fromHex(n.get("account_id").asText()), DeviceId.fromHex(n.get("device_id").asText()),
                     n.path("device_name").asText(""));
@@ -104,14 +112,14 @@ public final class Home {
     }
 
     void writeConfig(Config c) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("server", c.server().toString());
         n.put("server_fingerprint", c.fingerprint());
         n.put("account_id", c.account().hex());
         n.put("device_id", c.device().hex());
         n.put("device_name", c.deviceName());
         try {
-            writeAtomically(config.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n), false);
+            writeAtomically(config.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
