@@ -107,6 +107,9 @@ CLK_TCK="$(getconf CLK_TCK)"
 . "$root/scripts/java-cmd.sh"
 sr_java_cmd "$cli_jar"
 SR=("${SR_JAVA[@]}")
+sr_thin_java_cmd "$cli_jar"   # --agent: the timed commands only relay to the agent, as ./strongroom runs them then
+SRC=("${SR[@]}")
+if [ "$AGENT" = 1 ]; then SRC=("${SR_THIN[@]}"); fi
 
 # ------------------------------------------------------------------ datasets
 
@@ -241,8 +244,8 @@ repo_of() {
 phase_cmd() {
   local tool="$1" phase="$2" data="$rundir/data"
   case "$tool:$phase" in
-    strongroom:restore) cmd=("${SR[@]}" restore --vault bench --target "$rundir/restore-strongroom" --json) ;;
-    strongroom:*) cmd=("${SR[@]}" backup "$data" --vault bench --json) ;;
+    strongroom:restore) cmd=("${SRC[@]}" restore --vault bench --target "$rundir/restore-strongroom" --json) ;;
+    strongroom:*) cmd=("${SRC[@]}" backup "$data" --vault bench --json) ;;
     restic:restore) cmd=(restic restore latest --target "$rundir/restore-restic") ;;
     restic:*) cmd=(restic backup "$data") ;;
     borg:restore) cmd=(borg extract "::changed") ;;
