@@ -54,7 +54,7 @@ public final class FileBlobStore implements BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileBlobStore.class);
     private static final String TEMP_PREFIX = ".tmp~";
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 256 * 1024;
 
     private final Path root;
     private final SecureRandom random = new SecureRandom();
@@ -109,8 +109,12 @@ public final class FileBlobStore implements BlobStore {
         byte[] buffer = new byte[BUFFER];
         long remaining = length;
         while (remaining > 0) {
-            int n = data.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-            if (n < 0) {
+            // whole buffers only: a network read returns whatever one TLS record held, and a file
+            // write that ends inside a new block makes the kernel zero the block's rest first
+            // (that zeroing was ~9 % of the server's CPU time in an upload-heavy profile)
+            int want = (int) Math.min(buffer.length, remaining);
+            int n = data.readNBytes(buffer, 0, want);
+            if (n < want) {
                 throw new IOException("blob upload truncated: fewer bytes arrived than declared");
             }
             ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
