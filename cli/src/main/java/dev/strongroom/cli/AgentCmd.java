@@ -126,6 +126,8 @@ final class AgentCmd implements Callable<Integer> {
         private final CountDownLatch stopped = new CountDownLatch(1);
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile long lastActivity = System.nanoTime();
+        /** How long a caller has to send its whole request. */
+        volatile Duration requestTimeout = Duration.ofSeconds(10);
 
         private Server(Path socket, ServerSocketChannel channel, String owner, Duration idle,
                        BiFunction<String[], Io, Integer> runner, PrintStream log) {
@@ -282,10 +284,25 @@ final class AgentCmd implements Callable<Integer> {
             OutputStream raw = Channels.newOutputStream(c);
             AgentProtocol.Request r;
             Path cwd;
+            // a caller that connects and never finishes its request would hold one of the slots
+            // for good: it gets REQUEST_TIMEOUT, then the connection is closed
+            AtomicBoolean read = new AtomicBoolean();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(requestTimeout);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!read.get()) {
+                    closeQuietly(c);
+                }
+            });
             try {
                 r = AgentProtocol.readRequest(in);
+                read.set(true);
                 cwd = Path.of(r.cwd());
             } catch (IOException | InvalidPathException e) {
+                read.set(true);
                 log.println("strongroom agent: bad request: " + e.getMessage());
                 refuse(c, "bad request: " + e.getMessage());
                 return;

@@ -226,6 +226,25 @@ class AgentTest {
     }
 
     @Test
+    @DisplayName("a caller that never finishes its request is cut off, and does not hold a slot")
+    void slowCaller() throws Exception {
+        try (AgentCmd.Server a = agent(Duration.ZERO, Main::run)) {
+            a.requestTimeout = Duration.ofMillis(300);
+            List<SocketChannel> idle = new java.util.ArrayList<>();
+            for (int i = 0; i < AgentCmd.Server.MAX_COMMANDS; i++) {
+                SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(home.agentSocket()));
+                Channels.newOutputStream(ch).write(AgentProtocol.MAGIC); // and nothing more
+                idle.add(ch);
+            }
+            for (SocketChannel ch : idle) {
+                assertThat(Channels.newInputStream(ch).read()).as("closed by the agent").isEqualTo(-1);
+                ch.close();
+            }
+            assertThat(via(tmp, env, "log", "--vault", "docs").code()).hasValue(0);
+        }
+    }
+
+    @Test
     @DisplayName("a caller that hangs up interrupts its command; the agent goes on")
     void hangUpInterrupts() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
